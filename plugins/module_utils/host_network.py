@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Assemble the ``kvm_host_network`` fact from raw captures.
+
+Everything here takes text or decoded JSON that a caller gathered, so the same code reads a live host
+and the captures in the unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_links import parse_links
+from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_routes import parse_routes
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml import parse_network_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interface import find_management
+
+SUBSETS = ('networks', 'interfaces', 'domains')
+
+
+class RawNetwork(object):
+    """One libvirt network as the gatherer saw it."""
+
+    __slots__ = ('xml', 'active', 'persistent', 'autostart')
+
+    def __init__(self, xml, active, persistent, autostart):
+        self.xml = xml
+        self.active = active
+        self.persistent = persistent
+        self.autostart = autostart
+
+
+class RawDomain(object):
+    """One libvirt domain as the gatherer saw it: its live XML and state name."""
+
+    __slots__ = ('xml', 'state', 'persistent', 'autostart')
+
+    def __init__(self, xml, state, persistent, autostart):
+        self.xml = xml
+        self.state = state
+        self.persistent = persistent
+        self.autostart = autostart
+
+
+def network_records(raw_networks):
+    records = []
+    for raw in raw_networks:
+        record = parse_network_xml(raw.xml)
+        record.update(active=raw.active, persistent=raw.persistent, autostart=raw.autostart)
+        records.append(record)
+    return sorted(records, key=lambda r: r['name'])
+
+
+def domain_records(raw_domains):
+    records = []
+    for raw in raw_domains:
+        record = parse_domain_xml(raw.xml)
+        record.update(state=raw.state, persistent=raw.persistent, autostart=raw.autostart)
+        records.append(record)
+    return sorted(records, key=lambda r: r['name'])
+
+
+def tap_map(domains):
+    """Tap (or macvtap) device name -> the domain and NIC that own it (the Ganeti seed's wish)."""
+    taps = {}
+    for domain in domains:
+        for index, iface in enumerate(domain['interfaces']):
+            if iface['target']:
+                taps[iface['target']] = {
+                    'domain': domain['name'],
+                    'mac': iface['mac'],
+                    'index': index,
+                    'type': iface['type'],
+                    'source': iface['source'],
+                }
+    return taps
+
+
+def build_host_network(libvirt_info=None, raw_networks=None, raw_domains=None, links=None,
+                       routes_v4=None, routes_v6=None, management_ip=None):
+    """The ``kvm_host_network`` structure. Each part is optional: a subset not gathered is left out.
+
+    ``links`` is decoded ``ip -j -d addr show``; ``routes_v4``/``routes_v6`` decoded ``ip -j route``.
+    """
+    facts = {}
+    if libvirt_info is not None:
+        facts['libvirt'] = libvirt_info
+    if raw_networks is not None:
+        facts['networks'] = network_records(raw_networks)
+    if links is not None:
+        interfaces = parse_links(links)
+        routes = parse_routes(routes_v4 or [], 'ipv4') + parse_routes(routes_v6 or [], 'ipv6')
+        facts['interfaces'] = interfaces
+        facts['routes'] = routes
+        facts['management'] = find_management(interfaces, routes, management_ip)
+    if raw_domains is not None:
+        domains = domain_records(raw_domains)
+        facts['domains'] = domains
+        facts['taps'] = tap_map(domains)
+    return facts

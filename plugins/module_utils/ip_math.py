@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Small IP helpers over netaddr. Callers handle netaddr's absence through HAS_NETADDR."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+try:
+    import netaddr
+    HAS_NETADDR = True
+    NETADDR_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised on targets without python3-netaddr
+    netaddr = None
+    HAS_NETADDR = False
+    NETADDR_IMPORT_ERROR = exc
+
+
+def normalise_address(address):
+    """Canonical text of an IP address (``2001:DB8::0001`` -> ``2001:db8::1``); unparsable text as is."""
+    try:
+        return str(netaddr.IPAddress(address))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return address
+
+
+def address_in_network(address, network_address, prefix):
+    try:
+        return netaddr.IPAddress(address) in netaddr.IPNetwork('%s/%s' % (network_address, prefix))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return False
+
+
+def netmask_to_prefix(netmask):
+    return netaddr.IPAddress(netmask).netmask_bits()

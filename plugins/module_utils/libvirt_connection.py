@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The thin libvirt-python shell: open a connection and read networks and domains as raw records.
+
+This is the only place (with the modules) that imports libvirt.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import RawDomain, RawNetwork
+
+try:
+    import libvirt
+    HAS_LIBVIRT = True
+    LIBVIRT_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised on targets without python3-libvirt
+    libvirt = None
+    HAS_LIBVIRT = False
+    LIBVIRT_IMPORT_ERROR = exc
+
+DOMAIN_STATES = {
+    0: 'nostate',
+    1: 'running',
+    2: 'blocked',
+    3: 'paused',
+    4: 'shutdown',
+    5: 'shutoff',
+    6: 'crashed',
+    7: 'pmsuspended',
+}
+
+
+class LibvirtConnectionError(Exception):
+    """libvirt could not be reached at the given URI."""
+
+
+def _quiet(_ctx, _err):
+    """libvirt prints every error to stderr unless a handler is set; we report them ourselves."""
+
+
+def open_connection(uri, read_only=False):
+    libvirt.registerErrorHandler(_quiet, None)
+    try:
+        conn = libvirt.openReadOnly(uri) if read_only else libvirt.open(uri)
+    except libvirt.libvirtError as exc:
+        raise LibvirtConnectionError(
+            'cannot connect to libvirt at %s: %s. Check that libvirtd (or virtqemud) is running and that '
+            'the URI is right.' % (uri, exc.get_error_message() or exc))
+    if conn is None:
+        raise LibvirtConnectionError('cannot connect to libvirt at %s' % uri)
+    return conn
+
+
+def libvirt_info(conn):
+    version = conn.getLibVersion()
+    return {
+        'uri': conn.getURI(),
+        'version': '%d.%d.%d' % (version // 1000000, (version // 1000) % 1000, version % 1000),
+        'hypervisor': conn.getType(),
+        'hostname': conn.getHostname(),
+    }
+
+
+def raw_networks(conn):
+    result = []
+    for net in conn.listAllNetworks(0):
+        result.append(RawNetwork(
+            xml=net.XMLDesc(0),
+            active=bool(net.isActive()),
+            persistent=bool(net.isPersistent()),
+            autostart=bool(net.autostart()),
+        ))
+    return result
+
+
+def raw_domains(conn):
+    result = []
+    for dom in conn.listAllDomains(0):
+        state = dom.state()[0]
+        result.append(RawDomain(
+            xml=dom.XMLDesc(0),
+            state=DOMAIN_STATES.get(state, 'unknown'),
+            persistent=bool(dom.isPersistent()),
+            autostart=bool(dom.autostart()),
+        ))
+    return result
+
+
+def error_message(exc):
+    """A libvirtError's own message, without the Python repr noise."""
+    if libvirt is not None and isinstance(exc, libvirt.libvirtError):
+        return exc.get_error_message() or str(exc)
+    return str(exc)

@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import lab  # noqa: E402 pylint: disable=wrong-import-position
+
+
+def pytest_sessionstart(session):  # pylint: disable=unused-argument
+    if os.geteuid() != 0:
+        pytest.exit('integration tests need root (network namespaces, libvirt qemu:///system)', returncode=1)
+
+
+@pytest.fixture(scope='session')
+def libvirt_conn():
+    conn = lab.libvirt_conn()
+    lab.remove_stale_libvirt(conn)
+    lab.remove_stale_netns()
+    yield conn
+    lab.remove_stale_libvirt(conn)
+    lab.remove_stale_netns()
+    conn.close()

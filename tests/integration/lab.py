@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lab plumbing for the integration tests: network namespaces, libvirt objects, running our modules.
+
+Safety rules (see README): only namespaces and bridges made here, lab addresses from 198.51.100.0/24,
+203.0.113.0/24 and 2001:db8::/32, nothing on the machine's uplink, routes or firewall, and every
+object is named with LAB_PREFIX so a crashed run's leftovers are found and removed by the next one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+
+LAB_PREFIX = 'kvmnt-'
+LIBVIRT_URI = 'qemu:///system'
+
+
+def sh(*cmd, **kwargs):
+    """Run a command; raise with its output when it fails (unless check=False)."""
+    check = kwargs.pop('check', True)
+    proc = subprocess.run(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, check=False, **kwargs)
+    if check and proc.returncode != 0:
+        raise RuntimeError('%s failed (%s): %s%s' % (' '.join(cmd), proc.returncode, proc.stdout, proc.stderr))
+    return proc
+
+
+def in_netns(netns, *cmd, **kwargs):
+    return sh('ip', 'netns', 'exec', netns, *cmd, **kwargs)
+
+
+def ip_json(netns, *args):
+    return json.loads(in_netns(netns, 'ip', '-j', *args).stdout or '[]')
+
+
+class Netns(object):
+    """A network namespace with no route out; deleted (with every link in it) on close."""
+
+    def __init__(self, tag):
+        self.name = '%s%s-%s' % (LAB_PREFIX, tag, uuid.uuid4().hex[:6])
+        sh('ip', 'netns', 'add', self.name)
+        self.run('ip', 'link', 'set', 'lo', 'up')
+
+    def run(self, *cmd, **kwargs):
+        return in_netns(self.name, *cmd, **kwargs)
+
+    def close(self):
+        sh('ip', 'netns', 'del', self.name, check=False)
+
+
+def remove_stale_netns():
+    for line in sh('ip', 'netns', 'list').stdout.splitlines():
+        name = line.split()[0] if line.split() else ''
+        if name.startswith(LAB_PREFIX):
+            sh('ip', 'netns', 'del', name, check=False)
+
+
+def libvirt_conn():
+    import libvirt  # pylint: disable=import-outside-toplevel
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    return libvirt.open(LIBVIRT_URI)
+
+
+def remove_stale_libvirt(conn):
+    """Destroy and undefine every lab domain and network a crashed run left behind."""
+    for dom in conn.listAllDomains(0):
+        if dom.name().startswith(LAB_PREFIX):
+            if dom.isActive():
+                dom.destroy()
+            if dom.isPersistent():
+                dom.undefine()
+    for net in conn.listAllNetworks(0):
+        if net.name().startswith(LAB_PREFIX):
+            if net.isActive():
+                net.destroy()
+            if net.isPersistent():
+                net.undefine()
+
+
+def collections_root():
+    return os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.abspath(
+        os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..'))
+
+
+def run_module(module, args=None, netns=None, check=False, diff=False):
+    """Run ``kvmnet.netboot.<module>`` through ``ansible`` against localhost.
+
+    Returns ``(rc, result, output)``: ansible's exit code, the module's result dict and everything it
+    printed (to look for tracebacks).
+    """
+    tree = tempfile.mkdtemp(prefix='kvmnt-tree-')
+    try:
+        cmd = ['ansible', 'localhost', '-t', tree, '-m', 'kvmnet.netboot.%s' % module]
+        if args:
+            cmd += ['-a', json.dumps(args)]
+        if check:
+            cmd.append('--check')
+        if diff:
+            cmd.append('--diff')
+        if netns:
+            cmd = ['ip', 'netns', 'exec', netns] + cmd
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(),
+                   ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                              env=env, check=False)
+        path = os.path.join(tree, 'localhost')
+        result = {}
+        if os.path.exists(path):
+            with open(path) as handle:
+                result = json.load(handle)
+        return proc.returncode, result, proc.stdout
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages `make test` and `make demo` need. Idempotent; root only.
+set -euo pipefail
+packages=(
+  libvirt-daemon-system libvirt-clients libvirt-dev pkg-config
+  qemu-system-x86 qemu-utils ipxe-qemu dnsmasq-base
+  iproute2 iputils-ping python3-venv python3-dev gcc git graphviz netplan.io shellcheck
+)
+if [ "$(id -u)" != 0 ]; then
+  echo "install-system-packages: run as root (apt-get is needed)" >&2
+  exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Keep the host's own services and config alone: no recommends, keep existing config files.
+apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
