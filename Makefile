@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
+.PHONY: peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
 
 test: deps libvirt collection sanity units integration
 	@echo "make test: all suites passed"
@@ -60,6 +60,18 @@ units: collection
 
 integration: collection libvirt
 	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/integration $(PYTEST_ARGS)
+
+# Peers to measure against (community.libvirt, community.general come with the `ansible` package),
+# in their own virtualenv so they never mix with ours.
+PEERS := $(BUILD)/peers
+peers: $(PEERS)/.installed
+$(PEERS)/.installed: requirements-peers.txt
+	@$(SYSTEM_PYTHON) -m venv $(PEERS)
+	@$(PEERS)/bin/python -m pip install -q -r requirements-peers.txt
+	@touch $@
+
+bench: deps libvirt collection peers
+	$(PY) benchmarks/facts_scale.py
 
 build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)
