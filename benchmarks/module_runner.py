@@ -51,9 +51,8 @@ def run_module_file(python, module_path, args, pythonpath, netns=None):
     try:
         result = json.loads(measured['out'])
     except ValueError:
-        raise RuntimeError('module %s printed no JSON (rc=%s): %s %s' % (module_path, measured['rc'],
-                                                                        measured['out'][-2000:],
-                                                                        measured['err'][-2000:]))
+        raise RuntimeError('module %s printed no JSON (rc=%s): %s %s'
+                           % (module_path, measured['rc'], measured['out'][-2000:], measured['err'][-2000:]))
     if result.get('failed'):
         raise RuntimeError('module %s failed: %s' % (module_path, result.get('msg')))
     return measured['seconds'], measured['rss_kib'] / 1024.0, result
@@ -61,5 +60,5 @@ def run_module_file(python, module_path, args, pythonpath, netns=None):
 
 def best_of(runs, func):
     """Fastest of ``runs`` calls (seconds, rss, result) - the least disturbed by the machine."""
-    results = [func() for _ in range(runs)]
+    results = [func() for dummy in range(runs)]
     return min(results, key=lambda r: r[0])

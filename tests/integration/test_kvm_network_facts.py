@@ -178,8 +178,8 @@ def test_check_mode_returns_same_facts(facts_run, host_ns):
 
 
 def test_management_ip_option(host_ns, libvirt_lab):  # pylint: disable=unused-argument
-    rc, result, out = lab.run_module('kvm_network_facts', {'management_ip': '203.0.113.5',
-                                                            'gather_subset': ['interfaces']}, netns=host_ns.name)
+    args = {'management_ip': '203.0.113.5', 'gather_subset': ['interfaces']}
+    rc, result, out = lab.run_module('kvm_network_facts', args, netns=host_ns.name)
     assert rc == 0, out
     facts = result['ansible_facts']['kvm_host_network']
     assert facts['management']['interface'] == 'macvlan0' and facts['management']['method'] == 'static'
