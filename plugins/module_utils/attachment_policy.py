@@ -1,0 +1,336 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The DHCP-aware attachment policy (MAAS bug 1789521, steps a-d, plus interface constraints).
+
+Input: the ``kvm_host_network`` fact and a ProvisionerModel. Output: ranked candidates, each with the
+reason it is or is not usable, the attachments chosen, and the rule that decided.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
+
+PREFERRED_NETWORKS = ('maas', 'default')
+MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
+# Devices a macvlan can sit on. veth stands in for a NIC in namespace-built lab hosts.
+MACVLAN_PARENT_KINDS = ('physical', 'bond', 'vlan', 'veth')
+KIND_RANK = {'bridge': 0, 'bond': 1}
+
+ADVICE = ('Add a libvirt network named maas (or default) with forward mode bridge onto a host bridge on a '
+          'VLAN where MAAS serves DHCP, disable libvirt DHCP on it (role kvmnet.netboot.libvirt_netboot_networks), '
+          'or build a bridge on such a VLAN (role kvmnet.netboot.maas_bridge).')
+
+
+class SelectionError(ValueError):
+    """Nothing fits; the message says what to do. ``candidates`` holds what was considered."""
+
+    def __init__(self, message, candidates=None):
+        super(SelectionError, self).__init__(message)
+        self.candidates = candidates or []
+
+
+class Selection(object):
+    __slots__ = ('attachments', 'candidates', 'rule')
+
+    def __init__(self, attachments, candidates, rule):
+        self.attachments = attachments
+        self.candidates = candidates
+        self.rule = rule
+
+    def to_dict(self):
+        return {'attachments': self.attachments, 'candidates': self.candidates, 'rule': self.rule}
+
+
+def _candidate(kind, source, vlan, dhcp, free, eligible, reason, mode=None, label=None):
+    record = {'type': kind, 'source': source, 'vlan': vlan, 'dhcp': dhcp, 'free_ipv4': free,
+              'eligible': eligible, 'reason': reason, 'mode': mode}
+    if label is not None:
+        record['label'] = label
+    return record
+
+
+class HostView(object):
+    """The facts and the model joined: which VLAN each host interface is on, per the provisioner."""
+
+    def __init__(self, facts, model):
+        if not isinstance(facts, dict):
+            raise SelectionError('facts must be the kvm_host_network dict from kvm_network_facts, got %s'
+                                 % type(facts).__name__)
+        self.model = model
+        self.networks = [n for n in facts.get('networks') or [] if isinstance(n, dict)]
+        self.interfaces = dict((i['name'], i) for i in facts.get('interfaces') or []
+                               if isinstance(i, dict) and i.get('name'))
+        self.has_interfaces = 'interfaces' in facts
+        self.dhcp_bridges = dict((n['bridge'], n['name']) for n in self.networks
+                                 if n.get('bridge') and n.get('dhcp_enabled'))
+
+    def vlan_of(self, name):
+        """(vlan id or None, how it was found)."""
+        modelled = self.model.host_interfaces.get(name)
+        if modelled is not None and modelled['vlan'] is not None:
+            return modelled['vlan'], 'the provisioner models %s on it' % name
+        iface = self.interfaces.get(name)
+        if iface is not None and iface.get('kind') == 'bridge':
+            for port in iface.get('ports') or []:
+                port_model = self.model.host_interfaces.get(port)
+                if port_model is not None and port_model['vlan'] is not None:
+                    return port_model['vlan'], 'its port %s is modelled on it' % port
+        return None, None
+
+    def dhcp_words(self, vlan_id):
+        status = self.model.dhcp_status(vlan_id)
+        where = self.model.describe_vlan(vlan_id)
+        if status == 'maas':
+            return status, '%s, where MAAS serves DHCP' % where
+        if status == 'relay':
+            relay = self.model.vlan(vlan_id)['relay_vlan']
+            return status, '%s, which relays DHCP to %s' % (where, self.model.describe_vlan(relay))
+        return status, '%s, where MAAS serves no DHCP and relays none' % where
+
+
+def _network_candidates(view):
+    by_name = dict((n.get('name'), n) for n in view.networks)
+    out = []
+    for name in PREFERRED_NETWORKS:
+        net = by_name.get(name)
+        if net is None:
+            continue
+        bridge = net.get('bridge')
+        if net.get('dhcp_enabled'):
+            out.append(_candidate('network', name, None, 'libvirt', None, False,
+                                  "libvirt's own DHCP (dnsmasq) is on for network %s and would answer the VM's PXE "
+                                  'request before MAAS; disable it (role libvirt_netboot_networks).' % name))
+            continue
+        if not net.get('active', True):
+            out.append(_candidate('network', name, None, 'none', None, False,
+                                  'network %s is not active; start it (virsh net-start %s) and set autostart.'
+                                  % (name, name)))
+            continue
+        if not view.model.host_known:
+            out.append(_candidate('network', name, None, 'unknown', None, True,
+                                  'network %s has no libvirt DHCP; the provisioner does not know this host, so its '
+                                  'VLAN cannot be checked (MAAS 2.4 behaviour).' % name))
+            continue
+        if not bridge:
+            out.append(_candidate('network', name, None, 'none', None, False,
+                                  'network %s has no bridge (forward mode %s), so no VLAN can be checked for MAAS DHCP.'
+                                  % (name, net.get('forward_mode'))))
+            continue
+        vlan, how = view.vlan_of(bridge)
+        if vlan is None:
+            out.append(_candidate('network', name, None, 'none', None, False,
+                                  "network %s's bridge %s is not in the provisioner's model of this host, so its VLAN "
+                                  'is unknown.' % (name, bridge)))
+            continue
+        dhcp, words = view.dhcp_words(vlan)
+        free = view.model.free_ipv4(vlan)
+        if dhcp == 'none':
+            out.append(_candidate('network', name, vlan, dhcp, free, False,
+                                  "network %s's bridge %s is on %s." % (name, bridge, words)))
+        else:
+            out.append(_candidate('network', name, vlan, dhcp, free, True,
+                                  "network %s has no libvirt DHCP and its bridge %s is on %s (%s)."
+                                  % (name, bridge, words, how)))
+    return out
+
+
+def _iface_candidate(view, iface, kind, macvlan_mode, label=None, require_dhcp=True):
+    """Candidate for attaching straight to a host interface: a bridge, or macvlan on a NIC/bond/VLAN.
+
+    ``require_dhcp`` is false for interface constraints, where only one of the VM's NICs needs MAAS DHCP.
+    """
+    name = iface['name']
+    mode = macvlan_mode if kind == 'macvlan' else None
+    vlan, how = view.vlan_of(name)
+    if iface.get('master'):
+        return _candidate(kind, name, vlan, 'none', None, False,
+                          '%s is a port of %s; attach to %s instead.' % (name, iface['master'], iface['master']),
+                          mode, label)
+    if kind == 'bridge' and name in view.dhcp_bridges:
+        return _candidate(kind, name, vlan, 'libvirt', None, False,
+                          "bridge %s belongs to libvirt network %s, whose own DHCP would answer first."
+                          % (name, view.dhcp_bridges[name]), mode, label)
+    if vlan is None:
+        return _candidate(kind, name, None, 'none', None, False,
+                          "%s is not in the provisioner's model of this host, so its VLAN is unknown." % name,
+                          mode, label)
+    dhcp, words = view.dhcp_words(vlan)
+    free = view.model.free_ipv4(vlan)
+    what = 'bridge %s' % name if kind == 'bridge' else 'macvlan (%s mode) on %s' % (macvlan_mode, name)
+    if dhcp == 'none':
+        if not require_dhcp:
+            return _candidate(kind, name, vlan, dhcp, free, True, '%s is on %s; another NIC must PXE-boot.'
+                              % (what, words), mode, label)
+        return _candidate(kind, name, vlan, dhcp, free, False, '%s is on %s.' % (what, words), mode, label)
+    return _candidate(kind, name, vlan, dhcp, free, True, '%s: %s is on %s (%s), %d free IPv4 addresses.'
+                      % (what, name, words, how, free), mode, label)
+
+
+def _rank_key(candidate):
+    return (not candidate['eligible'], -(candidate['free_ipv4'] or 0), candidate['source'])
+
+
+def _host_candidates(view, macvlan_mode):
+    bridges, macvlans = [], []
+    for iface in view.interfaces.values():
+        if iface.get('kind') == 'bridge':
+            bridges.append(_iface_candidate(view, iface, 'bridge', macvlan_mode))
+        elif iface.get('kind') in MACVLAN_PARENT_KINDS:
+            macvlans.append(_iface_candidate(view, iface, 'macvlan', macvlan_mode))
+    return sorted(bridges, key=_rank_key), sorted(macvlans, key=_rank_key)
+
+
+def _attachment(label, ifname, candidate, ip=None, boot=False, ip_mode=None):
+    return {'label': label, 'ifname': ifname, 'type': candidate['type'], 'source': candidate['source'],
+            'mode': candidate['mode'], 'vlan': candidate['vlan'], 'ip': ip, 'boot': boot, 'ip_mode': ip_mode}
+
+
+def check_macvlan_mode(mode):
+    if mode not in MACVLAN_MODES:
+        raise SelectionError('default_macvlan_mode must be one of %s, got %r' % (', '.join(MACVLAN_MODES), mode))
+
+
+def rank_candidates(view, macvlan_mode='bridge'):
+    """Every option of the unconstrained policy, in preference order."""
+    check_macvlan_mode(macvlan_mode)
+    networks = _network_candidates(view)
+    if not view.model.host_known:
+        return networks
+    bridges, macvlans = _host_candidates(view, macvlan_mode)
+    return networks + bridges + macvlans
+
+
+def _select_unconstrained(view, macvlan_mode):
+    candidates = rank_candidates(view, macvlan_mode)
+    chosen = next((c for c in candidates if c['eligible']), None)
+    if chosen is None:
+        if not view.model.host_known:
+            message = ('No usable libvirt network: the provisioner does not know this host, so only networks maas '
+                       'and default are tried, and %s. ' % (
+                           '; '.join(c['reason'].rstrip('.') for c in candidates) or 'neither exists'))
+        elif not candidates:
+            message = 'No libvirt network maas/default, bridge or NIC to attach to was found on this host. '
+        else:
+            message = 'No attachment reaches MAAS DHCP: %s. ' % '; '.join(
+                c['reason'].rstrip('.') for c in candidates[:6])
+        raise SelectionError(message + ADVICE, candidates)
+    if chosen['type'] == 'network':
+        # a: the first preference (maas, else default) passed; b: an earlier one was refused.
+        rule = 'unknown-host' if not view.model.host_known else ('a' if candidates[0] is chosen else 'b')
+    else:
+        rule = 'c-bridge' if chosen['type'] == 'bridge' else 'c-macvlan'
+    return Selection([_attachment('eth0', 'eth0', chosen, boot=True)], candidates, rule)
+
+
+def _matches(view, constraint, name):
+    modelled = view.model.host_interfaces[name]
+    vlan_id = modelled['vlan']
+    vlan = view.model.vlan(vlan_id) or {}
+    subnets = set(s.cidr for s in view.model.subnets_of(vlan_id))
+    spaces = view.model.spaces_of(vlan_id)
+    values = {
+        'space': spaces,
+        'subnet': subnets,
+        'vlan': set([vlan_id]) if vlan_id is not None else set(),
+        'vid': set([vlan.get('vid')]) if vlan.get('vid') is not None else set(),
+        'fabric': set([vlan.get('fabric')]) if vlan.get('fabric') is not None else set(),
+        'name': set([name]),
+        'tag': set(modelled['tags']),
+    }
+    for key, wanted in constraint.match.items():
+        negate = key.startswith('not_')
+        have = values[key[4:] if negate else key]
+        if key in ('subnet', 'not_subnet'):
+            wanted = [_cidr(w) for w in wanted]
+        hit = any(w in have for w in wanted)
+        if hit == negate:
+            return False
+    return True
+
+
+def _cidr(text):
+    try:
+        return str(netaddr.IPNetwork(text).cidr)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return text
+
+
+def _ip_problem(view, vlan_id, ip):
+    try:
+        address = netaddr.IPAddress(ip)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return '%r is not an IP address' % ip
+    subnets = [s for s in view.model.subnets_of(vlan_id) if address in s.network]
+    if not subnets:
+        return '%s is in no subnet of %s' % (ip, view.model.describe_vlan(vlan_id))
+    return subnets[0].address_problem(ip)
+
+
+def _select_constrained(view, constraints, macvlan_mode):
+    if not view.model.host_known:
+        raise SelectionError('Interface constraints need the provisioner\'s model of this host '
+                             '(maas_model.host_interfaces); this host is unknown to it. Give host_interfaces, or '
+                             'drop the constraints to use the maas/default networks.')
+    candidates, attachments = [], []
+    for constraint in constraints:
+        options = []
+        for name in sorted(view.model.host_interfaces):
+            if not _matches(view, constraint, name):
+                continue
+            iface = view.interfaces.get(name)
+            if iface is None:
+                if view.has_interfaces:
+                    options.append((2, _candidate('macvlan', name, view.model.host_interfaces[name]['vlan'], 'none',
+                                                  None, False, '%s matches but does not exist on this host.' % name,
+                                                  macvlan_mode, constraint.label)))
+                    continue
+                iface = {'name': name, 'kind': view.model.host_interfaces[name].get('type') or 'physical'}
+            kind = 'bridge' if iface.get('kind') == 'bridge' else 'macvlan'
+            candidate = _iface_candidate(view, iface, kind, macvlan_mode, constraint.label, require_dhcp=False)
+            if kind == 'macvlan' and iface.get('kind') not in MACVLAN_PARENT_KINDS and candidate['eligible']:
+                candidate.update(eligible=False, reason='%s is a %s; macvlan needs a NIC, bond or VLAN.'
+                                 % (name, iface.get('kind')))
+            if candidate['eligible'] and constraint.ip:
+                problem = _ip_problem(view, candidate['vlan'], constraint.ip)
+                if problem:
+                    candidate.update(eligible=False, reason='ip=%s cannot be used on %s: %s.'
+                                     % (constraint.ip, name, problem))
+            options.append((KIND_RANK.get(iface.get('kind'), 2), candidate))
+        options = [c for dummy, c in sorted(options, key=lambda o: (not o[1]['eligible'], o[0], o[1]['source']))]
+        candidates.extend(options)
+        chosen = next((c for c in options if c['eligible']), None)
+        if chosen is None:
+            detail = '; '.join(c['reason'].rstrip('.') for c in options) or 'no host interface matches it'
+            raise SelectionError('Label %s (%s) cannot be satisfied: %s.' % (
+                constraint.label, _describe(constraint), detail), candidates)
+        attachments.append(_attachment(constraint.label, constraint.ifname, chosen, constraint.ip,
+                                       boot=not attachments, ip_mode=constraint.mode))
+    if not any(c['dhcp'] in ('maas', 'relay') for c in candidates if _chosen(c, attachments)):
+        raise SelectionError('None of the chosen interfaces (%s) is on a VLAN where MAAS serves or relays DHCP, so the '
+                             'VM could not PXE-boot. Add a constraint matching such a VLAN (e.g. space=...).'
+                             % ', '.join('%s->%s' % (a['label'], a['source']) for a in attachments), candidates)
+    return Selection(attachments, candidates, 'constraints')
+
+
+def _chosen(candidate, attachments):
+    return any(a['label'] == candidate.get('label') and a['source'] == candidate['source'] for a in attachments)
+
+
+def _describe(constraint):
+    parts = ['%s=%s' % (k, v) for k in sorted(constraint.match) for v in constraint.match[k]]
+    if constraint.ip:
+        parts.append('ip=%s' % constraint.ip)
+    return ','.join(parts)
+
+
+def select_attachments(facts, model, constraints=None, macvlan_mode='bridge'):
+    """Run the policy. ``constraints`` is the parsed list (interface_constraints.parse_constraints)."""
+    check_macvlan_mode(macvlan_mode)
+    view = HostView(facts, model)
+    if constraints:
+        return _select_constrained(view, constraints, macvlan_mode)
+    return _select_unconstrained(view, macvlan_mode)
