@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.gc_pause import gc_paused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
 
 PREFERRED_NETWORKS = ('maas', 'default')
@@ -197,6 +198,11 @@ def check_macvlan_mode(mode):
 def rank_candidates(view, macvlan_mode='bridge'):
     """Every option of the unconstrained policy, in preference order."""
     check_macvlan_mode(macvlan_mode)
+    with gc_paused():
+        return _rank_candidates(view, macvlan_mode)
+
+
+def _rank_candidates(view, macvlan_mode):
     networks = _network_candidates(view)
     if not view.model.host_known:
         return networks
@@ -331,6 +337,7 @@ def select_attachments(facts, model, constraints=None, macvlan_mode='bridge'):
     """Run the policy. ``constraints`` is the parsed list (interface_constraints.parse_constraints)."""
     check_macvlan_mode(macvlan_mode)
     view = HostView(facts, model)
-    if constraints:
-        return _select_constrained(view, constraints, macvlan_mode)
-    return _select_unconstrained(view, macvlan_mode)
+    with gc_paused():
+        if constraints:
+            return _select_constrained(view, constraints, macvlan_mode)
+        return _select_unconstrained(view, macvlan_mode)

@@ -16,13 +16,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import array
 import bisect
+import functools
 import socket
 import struct
+import sys
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
 
 _UNPACK = struct.Struct('!I').unpack
+_pton_v4 = functools.partial(socket.inet_pton, socket.AF_INET)
+# Unsigned int: 4 bytes on every platform CPython runs on.
+_UINT32 = 'I'
 
 
 def ipv4_to_int(text):
@@ -31,6 +37,26 @@ def ipv4_to_int(text):
         return _UNPACK(socket.inet_pton(socket.AF_INET, text))[0]
     except (OSError, TypeError):
         raise ValueError('%r is not an IPv4 address' % (text,))
+
+
+def ipv4_array(texts):
+    """Many dotted-quad addresses as a compact ``array('I')`` of integers (4 bytes each, no Python
+    object per address). ValueError(position, text) names the first bad one."""
+    texts = list(texts)
+    try:
+        packed = b''.join(map(_pton_v4, texts))
+    except (OSError, TypeError):
+        for position, text in enumerate(texts):
+            try:
+                ipv4_to_int(text)
+            except ValueError:
+                raise ValueError(position, text)
+        raise
+    values = array.array(_UINT32)
+    values.frombytes(packed)
+    if sys.byteorder == 'little':
+        values.byteswap()
+    return values
 
 
 def usable_bounds(network):

@@ -13,9 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.gc_pause import gc_paused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
 from ansible_collections.kvmnet.netboot.plugins.module_utils.ipv4_free_space import (
-    count_free, ipv4_to_int, range_bounds, usable_bounds)
+    count_free, ipv4_array, range_bounds, usable_bounds)
 
 RANGE_TYPES = ('dynamic', 'reserved')
 
@@ -178,7 +179,7 @@ def _subnet(raw, index, vlans):
             gateway = netaddr.IPAddress(raw['gateway_ip'])
         except (netaddr.AddrFormatError, ValueError, TypeError):
             raise ModelError('%s.gateway_ip %r is not an IP address' % (where, raw['gateway_ip']))
-    ranges, range_types, points = [], [], set()
+    ranges, range_types, points = [], [], ()
     for rindex, rng in enumerate(_list(raw.get('ranges'), where + '.ranges')):
         rwhere = '%s.ranges[%d]' % (where, rindex)
         _dict(rng, rwhere)
@@ -194,12 +195,12 @@ def _subnet(raw, index, vlans):
         taken = [str(gateway)] if gateway is not None else []
         taken += [d for d in _list(raw.get('dns_servers'), where + '.dns_servers') if ':' not in str(d)]
         allocated = _list(raw.get('allocated_ips'), where + '.allocated_ips')
-        for position, text in enumerate(taken + allocated):
-            try:
-                points.add(ipv4_to_int(text))
-            except ValueError:
-                field = 'allocated_ips[%d]' % (position - len(taken)) if position >= len(taken) else 'dns_servers'
-                raise ModelError('%s.%s: %r is not an IPv4 address' % (where, field, text))
+        try:
+            points = ipv4_array(taken + allocated)
+        except ValueError as exc:
+            position, text = exc.args
+            field = 'allocated_ips[%d]' % (position - len(taken)) if position >= len(taken) else 'dns_servers'
+            raise ModelError('%s.%s: %r is not an IPv4 address' % (where, field, text))
     return Subnet(cidr, network, vlan, raw.get('space'), gateway, ranges, points, range_types)
 
 
@@ -217,6 +218,11 @@ def _host_interface(raw, index, vlans):
 
 def load_model(raw):
     """Validate ``maas_model`` and index it. Raises ModelError naming the bad field."""
+    with gc_paused():
+        return _load_model(raw)
+
+
+def _load_model(raw):
     raw = _dict(raw if raw is not None else {}, 'maas_model')
     vlans = {}
     for index, item in enumerate(_list(raw.get('vlans'), 'maas_model.vlans')):

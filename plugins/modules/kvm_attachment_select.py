@@ -41,7 +41,7 @@ options:
       - C(vlans[]) - C(id), C(fabric), C(vid), C(name), C(dhcp_on), C(relay_vlan) (a VLAN id or null), C(space).
       - C(subnets[]) - C(cidr), C(vlan) (id), C(space), C(gateway_ip), C(dns_servers[]), C(ranges[])
         (C(type) dynamic or reserved, C(start_ip), C(end_ip)), C(allocated_ips[]).
-      - C(host_interfaces[]) - C(name), C(vlan) (id), C(type), C(tags[]): the provisioner's model of this host.
+      - C(host_interfaces[]) - C(name), C(vlan) (id), C(type), C(tags[]) - the provisioner's model of this host.
     type: dict
     required: true
   interfaces:
