@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 
@@ -88,6 +89,24 @@ def remove_stale_libvirt(conn):
 def collections_root():
     return os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.abspath(
         os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..'))
+
+
+def run_module_direct(module, args=None, check=False, diff=False):
+    """Run the module file as Ansible's wrapper does (a Python process reading its arguments file).
+
+    Unlike ``run_module`` the whole result comes back, ``diff`` included (callbacks drop it).
+    """
+    args = dict(args or {}, _ansible_check_mode=check, _ansible_diff=diff)
+    root = collections_root()
+    path = os.path.join(root, 'ansible_collections', 'kvmnet', 'netboot', 'plugins', 'modules', module + '.py')
+    with tempfile.NamedTemporaryFile('w', suffix='.json', prefix='kvmnt-args-', delete=False) as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
+    try:
+        proc = subprocess.run([sys.executable, path, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, env=dict(os.environ, PYTHONPATH=root), check=False)
+    finally:
+        os.unlink(handle.name)
+    return json.loads(proc.stdout)
 
 
 def run_module(module, args=None, netns=None, check=False, diff=False):

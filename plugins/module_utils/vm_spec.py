@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What a composed VM should look like, validated: the input of the domain XML builder."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
+MAX_NAME = 64
+MIN_MEMORY_MIB = 128
+MAC_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$')
+MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
+INTERFACE_TYPES = ('network', 'bridge', 'macvlan')
+BOOT_DEVICES = ('network', 'hd')
+DISK_FORMATS = ('qcow2', 'raw')
+DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
+NIC_MODELS = ('virtio', 'e1000', 'e1000e', 'rtl8139')
+# libvirt renames targets with these prefixes; a tap prefix must not use them.
+RESERVED_TAP_PREFIXES = ('vnet', 'vif', 'macvtap', 'macvlan')
+TAP_PREFIX_RE = re.compile(r'^[a-z][a-z0-9]{0,5}$')
+
+
+class SpecError(ValueError):
+    """The requested VM is not valid; the message names the field."""
+
+
+class NicSpec(object):
+    __slots__ = ('index', 'type', 'source', 'mode', 'mac', 'model', 'boot')
+
+    def __init__(self, index, kind, source, mode, mac, model, boot):
+        self.index = index
+        self.type = kind
+        self.source = source
+        self.mode = mode
+        self.mac = mac
+        self.model = model
+        self.boot = boot
+
+
+class DiskSpec(object):
+    __slots__ = ('index', 'size_gib', 'pool', 'format', 'bus', 'volume')
+
+    def __init__(self, index, size_gib, pool, fmt, bus, volume):
+        self.index = index
+        self.size_gib = size_gib
+        self.pool = pool
+        self.format = fmt
+        self.bus = bus
+        self.volume = volume
+
+
+class VmSpec(object):
+    __slots__ = ('name', 'vcpus', 'memory_mib', 'disks', 'nics', 'boot', 'domain_type', 'machine', 'firmware',
+                 'tap_prefix')
+
+    def __init__(self, **kwargs):
+        for key in self.__slots__:
+            setattr(self, key, kwargs[key])
+
+    @property
+    def boot_nic(self):
+        booted = [n for n in self.nics if n.boot]
+        return booted[0] if booted else (self.nics[0] if self.nics else None)
+
+
+def check_name(name):
+    if not isinstance(name, str) or not name:
+        raise SpecError('name is required')
+    if len(name) > MAX_NAME:
+        raise SpecError('name %r is %d characters; the limit is %d' % (name[:20] + '...', len(name), MAX_NAME))
+    if not NAME_RE.match(name):
+        raise SpecError('name %r may hold only letters, digits, ".", "_", "+" and "-" (no "/", "<", spaces), '
+                        'starting with a letter or digit' % name)
+    return name
+
+
+def normalise_mac(mac, where):
+    if not isinstance(mac, str) or not MAC_RE.match(mac):
+        raise SpecError('%s: %r is not a MAC address (six hex pairs separated by ":")' % (where, mac))
+    mac = mac.lower()
+    if int(mac[:2], 16) & 1:
+        raise SpecError('%s: %s is a multicast MAC address; a NIC needs a unicast one' % (where, mac))
+    return mac
+
+
+def _nic(index, raw):
+    where = 'interfaces[%d]' % index
+    if not isinstance(raw, dict):
+        raise SpecError('%s must be a dict (an attachment from kvm_attachment_select)' % where)
+    kind = raw.get('type')
+    if kind not in INTERFACE_TYPES:
+        raise SpecError('%s.type must be one of %s, got %r' % (where, ', '.join(INTERFACE_TYPES), kind))
+    source = raw.get('source')
+    if not isinstance(source, str) or not source:
+        raise SpecError('%s.source (the network, bridge or parent device) is required' % where)
+    mode = raw.get('mode')
+    if kind == 'macvlan':
+        mode = mode or 'bridge'
+        if mode not in MACVLAN_MODES:
+            raise SpecError('%s.mode must be a macvlan mode (%s), got %r' % (where, ', '.join(MACVLAN_MODES), mode))
+    else:
+        mode = None
+    mac = normalise_mac(raw['mac'], where + '.mac') if raw.get('mac') else None
+    model = raw.get('model') or 'virtio'
+    if model not in NIC_MODELS:
+        raise SpecError('%s.model must be one of %s, got %r' % (where, ', '.join(NIC_MODELS), model))
+    return NicSpec(index, kind, source, mode, mac, model, bool(raw.get('boot', False)))
+
+
+def _disk(name, index, raw):
+    where = 'disks[%d]' % index
+    if not isinstance(raw, dict):
+        raise SpecError('%s must be a dict' % where)
+    try:
+        size = float(raw.get('size_gib'))
+    except (TypeError, ValueError):
+        raise SpecError('%s.size_gib must be a number of GiB, got %r' % (where, raw.get('size_gib')))
+    if size <= 0:
+        raise SpecError('%s.size_gib must be positive, got %s' % (where, size))
+    fmt = raw.get('format') or 'qcow2'
+    if fmt not in DISK_FORMATS:
+        raise SpecError('%s.format must be one of %s, got %r' % (where, ', '.join(DISK_FORMATS), fmt))
+    bus = raw.get('bus') or 'virtio'
+    if bus not in DISK_BUSES:
+        raise SpecError('%s.bus must be one of %s, got %r' % (where, ', '.join(DISK_BUSES), bus))
+    return DiskSpec(index, size, raw.get('pool') or 'default', fmt, bus, '%s-disk%d.%s' % (name, index, fmt))
+
+
+def build_spec(params):
+    """VmSpec from the module's parameters. Raises SpecError."""
+    name = check_name(params.get('name'))
+    memory = params.get('memory_mib')
+    if memory is not None and memory < MIN_MEMORY_MIB:
+        raise SpecError('memory_mib %s is below %d MiB; a PXE-booting VM needs at least that' % (memory, MIN_MEMORY_MIB))
+    vcpus = params.get('vcpus')
+    if vcpus is not None and vcpus < 1:
+        raise SpecError('vcpus must be at least 1, got %s' % vcpus)
+    nics = [_nic(i, raw) for i, raw in enumerate(params.get('interfaces') or [])]
+    if sum(1 for n in nics if n.boot) > 1:
+        raise SpecError('only one interface may have boot: true')
+    macs = [n.mac for n in nics if n.mac]
+    if len(set(macs)) != len(macs):
+        raise SpecError('the same MAC address is given to two interfaces')
+    disks = [_disk(name, i, raw) for i, raw in enumerate(params.get('disks') or [])]
+    boot = list(params.get('boot') or ['network', 'hd'])
+    for device in boot:
+        if device not in BOOT_DEVICES:
+            raise SpecError('boot entries must be network or hd, got %r' % device)
+    if len(set(boot)) != len(boot):
+        raise SpecError('boot lists a device twice: %s' % boot)
+    prefix = params.get('tap_prefix') or 'kn'
+    if not TAP_PREFIX_RE.match(prefix) or prefix.startswith(RESERVED_TAP_PREFIXES):
+        raise SpecError('tap_prefix must be 1-6 lower-case letters or digits, starting with a letter, and not '
+                        'start with %s (libvirt renames those), got %r' % ('/'.join(RESERVED_TAP_PREFIXES), prefix))
+    return VmSpec(name=name, vcpus=vcpus, memory_mib=memory, disks=disks, nics=nics, boot=boot,
+                  domain_type=params.get('domain_type') or 'auto', machine=params.get('machine'),
+                  firmware=params.get('firmware') or 'bios', tap_prefix=prefix)
