@@ -72,6 +72,8 @@ $(PEERS)/.installed: requirements-peers.txt
 
 bench: deps libvirt collection peers
 	$(PY) benchmarks/facts_scale.py
+	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/select_scale.py
+	$(PY) benchmarks/compose_scale.py
 
 build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)
