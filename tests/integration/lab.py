@@ -138,3 +138,59 @@ def run_module(module, args=None, netns=None, check=False, diff=False):
         return proc.returncode, result, proc.stdout
     finally:
         shutil.rmtree(tree, ignore_errors=True)
+
+
+LAB_DEFAULT_BRIDGE = LAB_PREFIX + 'dflt0'
+LAB_DEFAULT_XML = """<network><name>default</name><forward mode='nat'/>
+  <bridge name='%s' stp='on' delay='0'/>
+  <ip address='203.0.113.1' netmask='255.255.255.0'><dhcp>
+    <range start='203.0.113.100' end='203.0.113.199'/>
+  </dhcp></ip></network>""" % LAB_DEFAULT_BRIDGE
+
+
+class SavedNetwork(object):
+    """A network the host already had, put aside for a test and put back afterwards, as it was."""
+
+    def __init__(self, conn, name):
+        self.conn = conn
+        self.name = name
+        self.xml = None
+        self.active = self.autostart = False
+        try:
+            net = conn.networkLookupByName(name)
+        except Exception:  # pylint: disable=broad-except
+            return
+        import libvirt  # pylint: disable=import-outside-toplevel
+        self.xml = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)
+        self.active, self.autostart = bool(net.isActive()), bool(net.autostart())
+        if net.isActive():
+            net.destroy()
+        net.undefine()
+
+    def restore(self):
+        try:
+            net = self.conn.networkLookupByName(self.name)
+            if net.isActive():
+                net.destroy()
+            if net.isPersistent():
+                net.undefine()
+        except Exception:  # pylint: disable=broad-except
+            pass
+        if self.xml is None:
+            return
+        net = self.conn.networkDefineXML(self.xml)
+        net.setAutostart(1 if self.autostart else 0)
+        # The packaged default (192.168.122.0/24) is never started here, even if it was running.
+
+
+def lab_default_network(conn):
+    """Put the packaged `default` aside and define and start the lab one on 203.0.113.0/24 (DHCP on:
+    the trap). Returns the SavedNetwork to restore."""
+    saved = SavedNetwork(conn, 'default')
+    try:
+        net = conn.networkDefineXML(LAB_DEFAULT_XML)
+        net.create()
+    except Exception:
+        saved.restore()
+        raise
+    return saved

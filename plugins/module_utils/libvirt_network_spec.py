@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The managed state of a libvirt network: read from XML, merged with what the user asks for, compared.
+
+A spec is a plain dict: ``forward_mode`` (None when isolated), ``forward_devices``, ``bridge``, ``stp``,
+``forward_delay``, ``mtu`` and ``ips`` - each ``{address, prefix, family, dhcp}``, where ``dhcp`` is None
+or ``{ranges: [[start, end]], hosts: [{mac, ip, name}]}``. Options the user leaves out keep the
+current value, so ``dhcp: {enabled: false}`` alone turns DHCP off and changes nothing else.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr, netmask_to_prefix
+from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import parse_xml, to_int
+
+FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
+# Modes whose bridge libvirt creates and manages (stp/delay apply); others have none or an external one.
+MANAGED_BRIDGE_MODES = (None, 'nat', 'route', 'open')
+POOL_MODES = ('private', 'vepa', 'passthrough', 'hostdev')
+
+
+class NetworkSpecError(ValueError):
+    """The wanted network is not valid; the message names the option."""
+
+
+def spec_from_xml(xml):
+    root = parse_xml(xml, 'network')
+    forward = root.find('forward')
+    mode = forward.get('mode', 'nat') if forward is not None else None
+    devices = [e.get('dev') for e in forward.findall('interface')] if forward is not None else []
+    bridge = root.find('bridge')
+    mtu = root.find('mtu')
+    ips = []
+    for ip in root.findall('ip'):
+        prefix = to_int(ip.get('prefix'))
+        if prefix is None and ip.get('netmask'):
+            prefix = netmask_to_prefix(ip.get('netmask'))
+        dhcp = ip.find('dhcp')
+        ips.append({
+            'address': ip.get('address'),
+            'prefix': prefix,
+            'family': ip.get('family', 'ipv4'),
+            'dhcp': None if dhcp is None else {
+                'ranges': [[r.get('start'), r.get('end')] for r in dhcp.findall('range')],
+                'hosts': [_host(h.attrib) for h in dhcp.findall('host')],
+            },
+        })
+    managed = mode in MANAGED_BRIDGE_MODES
+    return {
+        'forward_mode': mode,
+        'forward_devices': [d for d in devices if d],
+        'bridge': bridge.get('name') if bridge is not None else None,
+        'stp': (bridge.get('stp', 'on') == 'on') if managed and bridge is not None else None,
+        'forward_delay': to_int(bridge.get('delay', '0')) if managed and bridge is not None else None,
+        'mtu': to_int(mtu.get('size')) if mtu is not None else None,
+        'ips': ips,
+    }
+
+
+def _host(raw):
+    return {'mac': (raw.get('mac') or '').lower() or None, 'ip': raw.get('ip'), 'name': raw.get('name')}
+
+
+def empty_spec():
+    return {'forward_mode': None, 'forward_devices': [], 'bridge': None, 'stp': None, 'forward_delay': None,
+            'mtu': None, 'ips': []}
+
+
+def _network_of(ip):
+    return netaddr.IPNetwork('%s/%s' % (ip['address'], ip['prefix']))
+
+
+def _check_ips(ips):
+    checked = []
+    for index, raw in enumerate(ips):
+        where = 'ips[%d]' % index
+        if not isinstance(raw, dict) or not raw.get('address'):
+            raise NetworkSpecError('%s needs an address' % where)
+        try:
+            address = netaddr.IPAddress(raw['address'])
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            raise NetworkSpecError('%s.address %r is not an IP address' % (where, raw['address']))
+        prefix = raw.get('prefix')
+        limit = 32 if address.version == 4 else 128
+        if prefix is None or not 0 < int(prefix) < limit:
+            raise NetworkSpecError('%s.prefix must be 1-%d, got %r' % (where, limit - 1, prefix))
+        checked.append({'address': str(address), 'prefix': int(prefix),
+                        'family': 'ipv4' if address.version == 4 else 'ipv6', 'dhcp': raw.get('dhcp')})
+    return checked
+
+
+def _place_dhcp(ips, dhcp, current_ips):
+    """Put the wanted ranges and hosts under the <ip> whose network holds them."""
+    if dhcp.get('enabled') is False:
+        for ip in ips:
+            ip['dhcp'] = None
+        return
+    current = dict((ip['address'], ip.get('dhcp')) for ip in current_ips)
+    ranges = dhcp.get('ranges')
+    hosts = dhcp.get('hosts')
+    if ranges is None and hosts is None:
+        if not any(current.get(ip['address']) for ip in ips):
+            raise NetworkSpecError('dhcp.enabled needs at least one range or host (none is defined yet)')
+        return
+    wanted = dict((ip['address'], {'ranges': [], 'hosts': []}) for ip in ips)
+    for index, rng in enumerate(ranges if ranges is not None else []):
+        start, end = rng.get('start'), rng.get('end')
+        try:
+            span = netaddr.IPRange(start, end)
+        except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
+            raise NetworkSpecError('dhcp.ranges[%d] %s-%s is not an address range: %s' % (index, start, end, exc))
+        owner = next((ip for ip in ips if span.first >= _network_of(ip).first and span.last <= _network_of(ip).last
+                      and span.version == _network_of(ip).version), None)
+        if owner is None:
+            raise NetworkSpecError('dhcp.ranges[%d] %s-%s is outside every network of this libvirt network (%s)'
+                                   % (index, start, end, ', '.join(str(_network_of(ip).cidr) for ip in ips) or
+                                      'it has no ips'))
+        wanted[owner['address']]['ranges'].append([str(span[0]), str(span[-1])])
+    for index, host in enumerate(hosts if hosts is not None else []):
+        try:
+            address = netaddr.IPAddress(host.get('ip'))
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            raise NetworkSpecError('dhcp.hosts[%d].ip %r is not an IP address' % (index, host.get('ip')))
+        owner = next((ip for ip in ips if address in _network_of(ip)), None)
+        if owner is None:
+            raise NetworkSpecError('dhcp.hosts[%d] %s is outside every network of this libvirt network'
+                                   % (index, address))
+        wanted[owner['address']]['hosts'].append(_host(host))
+    for ip in ips:
+        old = current.get(ip['address']) or {'ranges': [], 'hosts': []}
+        new = wanted[ip['address']]
+        if ranges is None:
+            new['ranges'] = old['ranges']
+        if hosts is None:
+            new['hosts'] = old['hosts']
+        ip['dhcp'] = new if (new['ranges'] or new['hosts']) else None
+
+
+def desired_spec(current, params):
+    """Merge ``params`` (the module's options; None = keep) into ``current`` (or a new network)."""
+    spec = copy.deepcopy(current) if current is not None else empty_spec()
+    for key in ('forward_mode', 'bridge', 'stp', 'forward_delay', 'mtu'):
+        if params.get(key) is not None:
+            spec[key] = params[key]
+    if params.get('forward_mode') == 'isolated':
+        spec['forward_mode'] = None
+    if spec['forward_mode'] is not None and spec['forward_mode'] not in FORWARD_MODES:
+        raise NetworkSpecError('forward_mode must be one of isolated, %s; got %r'
+                               % (', '.join(FORWARD_MODES), spec['forward_mode']))
+    if params.get('forward_devices') is not None:
+        spec['forward_devices'] = list(params['forward_devices'])
+    if params.get('ips') is not None:
+        keep = dict((ip['address'], ip.get('dhcp')) for ip in spec['ips'])
+        spec['ips'] = _check_ips(params['ips'])
+        for ip in spec['ips']:
+            ip['dhcp'] = keep.get(ip['address'])
+    if params.get('dhcp') is not None:
+        _place_dhcp(spec['ips'], params['dhcp'], current['ips'] if current else [])
+    mode = spec['forward_mode']
+    if mode in MANAGED_BRIDGE_MODES:
+        spec['stp'] = True if spec['stp'] is None else spec['stp']
+        spec['forward_delay'] = 0 if spec['forward_delay'] is None else spec['forward_delay']
+    else:
+        spec['stp'] = None
+        spec['forward_delay'] = None
+    if mode == 'bridge' and not spec['bridge'] and not spec['forward_devices']:
+        raise NetworkSpecError('forward_mode bridge needs bridge (an existing host bridge) or forward_devices')
+    if mode not in MANAGED_BRIDGE_MODES and spec['ips']:
+        raise NetworkSpecError('forward_mode %s cannot have ips or DHCP: libvirt serves addresses only on '
+                               'networks it bridges itself (isolated, nat, route, open)' % mode)
+    if mode in POOL_MODES and spec['bridge']:
+        raise NetworkSpecError('forward_mode %s attaches VMs to devices, not a bridge: drop bridge' % mode)
+    if mode in POOL_MODES and not spec['forward_devices']:
+        raise NetworkSpecError('forward_mode %s needs forward_devices' % mode)
+    return spec
+
+
+def dhcp_delta(current, wanted):
+    """None when the specs differ beyond DHCP ranges/hosts; else the live-updatable steps:
+    ``(command, section, ip_index, item)`` with command ``delete``/``add`` and section ``range``/``host``."""
+    def without_dhcp(spec):
+        stripped = copy.deepcopy(spec)
+        for ip in stripped['ips']:
+            ip.pop('dhcp', None)
+        return stripped
+    if without_dhcp(current) != without_dhcp(wanted):
+        return None
+    steps = []
+    for index, (old_ip, new_ip) in enumerate(zip(current['ips'], wanted['ips'])):
+        old = old_ip['dhcp'] or {'ranges': [], 'hosts': []}
+        new = new_ip['dhcp'] or {'ranges': [], 'hosts': []}
+        for host in old['hosts']:
+            if host not in new['hosts']:
+                steps.append(('delete', 'host', index, host))
+        for rng in old['ranges']:
+            if rng not in new['ranges']:
+                steps.append(('delete', 'range', index, rng))
+        for rng in new['ranges']:
+            if rng not in old['ranges']:
+                steps.append(('add', 'range', index, rng))
+        for host in new['hosts']:
+            if host not in old['hosts']:
+                steps.append(('add', 'host', index, host))
+    return steps
