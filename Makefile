@@ -15,9 +15,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
+.PHONY: molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
 
-test: deps libvirt collection sanity units integration
+test: deps libvirt collection sanity units integration molecule
 	@echo "make test: all suites passed"
 
 deps: system-packages venv
@@ -74,6 +74,18 @@ bench: deps libvirt collection peers
 	$(PY) benchmarks/facts_scale.py
 	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/select_scale.py
 	$(PY) benchmarks/compose_scale.py
+
+# Molecule scenarios (extensions/molecule) against this machine. libvirt_host runs inside a network
+# namespace: the bridge netfilter sysctls it sets are per namespace, so the machine's stay as they are.
+MOLECULE_NS := kvmnt-molecule
+molecule: collection libvirt
+	cd $(COLL) && { ip netns del $(MOLECULE_NS) 2>/dev/null || true; } && ip netns add $(MOLECULE_NS) && \
+	  ip netns exec $(MOLECULE_NS) ip link set lo up && \
+	  { rc=0; molecule reset -s libvirt_host >/dev/null 2>&1 || true; \
+	    ip netns exec $(MOLECULE_NS) molecule test -s libvirt_host || rc=$$?; \
+	    ip netns del $(MOLECULE_NS); exit $$rc; }
+	cd $(COLL) && { molecule reset -s libvirt_netboot_networks >/dev/null 2>&1 || true; } && \
+	  molecule test -s libvirt_netboot_networks
 
 build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)

@@ -5,6 +5,7 @@ packages=(
   libvirt-daemon-system libvirt-clients libvirt-dev pkg-config
   qemu-system-x86 qemu-utils ipxe-qemu dnsmasq-base
   iproute2 iputils-ping python3-venv python3-dev gcc git graphviz netplan.io shellcheck
+  python3-libvirt python3-lxml python3-netaddr
 )
 if [ "$(id -u)" != 0 ]; then
   echo "install-system-packages: run as root (apt-get is needed)" >&2

@@ -93,50 +93,56 @@ class HostView(object):
         return status, '%s, where MAAS serves no DHCP and relays none' % where
 
 
+def _network_candidate(view, net):
+    """Candidate for attaching to libvirt network ``net``: refused with libvirt DHCP, when inactive, and on
+    a known host unless its bridge is on a VLAN where MAAS serves or relays DHCP."""
+    name = net.get('name')
+    bridge = net.get('bridge')
+    if net.get('dhcp_enabled'):
+        return _candidate('network', name, None, 'libvirt', None, False,
+                          "libvirt's own DHCP (dnsmasq) is on for network %s and would answer the VM's PXE "
+                          'request before MAAS; disable it (role libvirt_netboot_networks).' % name)
+    if not net.get('active', True):
+        return _candidate('network', name, None, 'none', None, False,
+                          'network %s is not active; start it (virsh net-start %s) and set autostart.' % (name, name))
+    if not view.model.host_known:
+        return _candidate('network', name, None, 'unknown', None, True,
+                          'network %s has no libvirt DHCP; the provisioner does not know this host, so its '
+                          'VLAN cannot be checked (MAAS 2.4 behaviour).' % name)
+    if not bridge:
+        return _candidate('network', name, None, 'none', None, False,
+                          'network %s has no bridge (forward mode %s), so no VLAN can be checked for MAAS DHCP.'
+                          % (name, net.get('forward_mode')))
+    vlan, how = view.vlan_of(bridge)
+    if vlan is None:
+        return _candidate('network', name, None, 'none', None, False,
+                          "network %s's bridge %s is not in the provisioner's model of this host, so its VLAN "
+                          'is unknown.' % (name, bridge))
+    dhcp, words = view.dhcp_words(vlan)
+    free = view.model.free_ipv4(vlan)
+    if dhcp == 'none':
+        return _candidate('network', name, vlan, dhcp, free, False,
+                          "network %s's bridge %s is on %s." % (name, bridge, words))
+    return _candidate('network', name, vlan, dhcp, free, True,
+                      'network %s has no libvirt DHCP and its bridge %s is on %s (%s).' % (name, bridge, words, how))
+
+
 def _network_candidates(view):
     by_name = dict((n.get('name'), n) for n in view.networks)
-    out = []
-    for name in PREFERRED_NETWORKS:
-        net = by_name.get(name)
-        if net is None:
-            continue
-        bridge = net.get('bridge')
-        if net.get('dhcp_enabled'):
-            out.append(_candidate('network', name, None, 'libvirt', None, False,
-                                  "libvirt's own DHCP (dnsmasq) is on for network %s and would answer the VM's PXE "
-                                  'request before MAAS; disable it (role libvirt_netboot_networks).' % name))
-            continue
-        if not net.get('active', True):
-            out.append(_candidate('network', name, None, 'none', None, False,
-                                  'network %s is not active; start it (virsh net-start %s) and set autostart.'
-                                  % (name, name)))
-            continue
-        if not view.model.host_known:
-            out.append(_candidate('network', name, None, 'unknown', None, True,
-                                  'network %s has no libvirt DHCP; the provisioner does not know this host, so its '
-                                  'VLAN cannot be checked (MAAS 2.4 behaviour).' % name))
-            continue
-        if not bridge:
-            out.append(_candidate('network', name, None, 'none', None, False,
-                                  'network %s has no bridge (forward mode %s), so no VLAN can be checked for MAAS DHCP.'
-                                  % (name, net.get('forward_mode'))))
-            continue
-        vlan, how = view.vlan_of(bridge)
-        if vlan is None:
-            out.append(_candidate('network', name, None, 'none', None, False,
-                                  "network %s's bridge %s is not in the provisioner's model of this host, so its VLAN "
-                                  'is unknown.' % (name, bridge)))
-            continue
-        dhcp, words = view.dhcp_words(vlan)
-        free = view.model.free_ipv4(vlan)
-        if dhcp == 'none':
-            out.append(_candidate('network', name, vlan, dhcp, free, False,
-                                  "network %s's bridge %s is on %s." % (name, bridge, words)))
-        else:
-            out.append(_candidate('network', name, vlan, dhcp, free, True,
-                                  "network %s has no libvirt DHCP and its bridge %s is on %s (%s)."
-                                  % (name, bridge, words, how)))
-    return out
+    return [_network_candidate(view, by_name[name]) for name in PREFERRED_NETWORKS if name in by_name]
+
+
+def network_readiness(view):
+    """For every libvirt network: could a VM attached to it reach the provisioner's DHCP, and why."""
+    report = []
+    for net in sorted(view.networks, key=lambda n: n.get('name') or ''):
+        candidate = _network_candidate(view, net)
+        report.append({'name': net.get('name'), 'forward_mode': net.get('forward_mode'), 'bridge': net.get('bridge'),
+                       'active': net.get('active'), 'dhcp_enabled': bool(net.get('dhcp_enabled')),
+                       'vlan': candidate['vlan'], 'dhcp': candidate['dhcp'],
+                       'reaches_provisioner': candidate['eligible'] if view.model.host_known else None,
+                       'reason': candidate['reason']})
+    return report
 
 
 def _iface_candidate(view, iface, kind, macvlan_mode, label=None, require_dhcp=True):
