@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""kvm_host_bridge and role maas_bridge in namespaces: a "host" whose enp1s0 holds 198.51.100.10/24
+with its gateway in a "switch" namespace. Runtime only (backend iproute2)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+import lab
+
+GATEWAY = '198.51.100.1'
+
+
+def build_lab():
+    host, switch = lab.Netns('host'), lab.Netns('switch')
+    lab.sh('ip', 'link', 'add', 'enp1s0', 'netns', host.name, 'type', 'veth', 'peer', 'name', 'uplink',
+           'netns', switch.name)
+    host.run('ip', 'link', 'set', 'enp1s0', 'up')
+    host.run('ip', 'addr', 'add', '198.51.100.10/24', 'dev', 'enp1s0')
+    host.run('ip', 'route', 'add', 'default', 'via', GATEWAY, 'dev', 'enp1s0')
+    switch.run('ip', 'link', 'set', 'uplink', 'up')
+    switch.run('ip', 'addr', 'add', GATEWAY + '/24', 'dev', 'uplink')
+    return host, switch
+
+
+@pytest.fixture
+def lab_hosts():
+    host, switch = build_lab()
+    try:
+        yield host, switch
+    finally:
+        host.close()
+        switch.close()
+
+
+def link(ns, name):
+    proc = ns.run('ip', '-j', '-d', 'addr', 'show', 'dev', name, check=False)
+    found = json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else []
+    return found[0] if found else None
+
+
+def pings(ns, target):
+    return ns.run('ping', '-c', '1', '-W', '1', target, check=False).returncode == 0
+
+
+def bridge_module(ns, check=False, **args):
+    args.setdefault('backend', 'iproute2')
+    return lab.run_module('kvm_host_bridge', args, netns=ns.name, check=check)
+
+
+def test_bridge_takes_over_address_mac_and_route(lab_hosts):
+    host, dummy = lab_hosts
+    mac = link(host, 'enp1s0')['address']
+    rc, result, out = bridge_module(host, check=True)
+    assert rc == 0 and result['changed'] is True, out
+    assert link(host, 'br-enp1s0') is None  # check mode built nothing
+    assert result['plan']['bridge'] == 'br-enp1s0' and result['plan']['touches_management']
+
+    rc, result, out = bridge_module(host)
+    assert rc == 0, out
+    assert result['changed'] is True and result['rolled_back'] is False
+    assert GATEWAY in result['verified']
+    bridge = link(host, 'br-enp1s0')
+    assert bridge['address'] == mac
+    assert [a['local'] for a in bridge['addr_info'] if a['family'] == 'inet'] == ['198.51.100.10']
+    data = bridge['linkinfo']['info_data']
+    assert data['stp_state'] == 0 and data['forward_delay'] == 0
+    port = link(host, 'enp1s0')
+    assert port['master'] == 'br-enp1s0'
+    assert not [a for a in port.get('addr_info', []) if a['family'] == 'inet']
+    routes = lab.ip_json(host.name, 'route', 'show', 'default')
+    assert routes[0]['dev'] == 'br-enp1s0' and routes[0]['gateway'] == GATEWAY
+    assert pings(host, GATEWAY)
+
+    rc, again, out = bridge_module(host)
+    assert rc == 0 and again['changed'] is False, out
+    assert again['plan']['already_bridged'] is True
+
+
+def test_gateway_lost_after_apply_rolls_back(lab_hosts):
+    host, switch = lab_hosts
+    before_addr = [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet']
+
+    def drop_gateway_when_bridge_appears():
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if link(host, 'br-enp1s0') is not None:
+                switch.run('ip', 'addr', 'del', GATEWAY + '/24', 'dev', 'uplink', check=False)
+                return
+            time.sleep(0.05)
+
+    saboteur = threading.Thread(target=drop_gateway_when_bridge_appears)
+    saboteur.start()
+    started = time.monotonic()
+    rc, result, out = bridge_module(host, settle_time=2, verify_timeout=5, rollback_timeout=30)
+    elapsed = time.monotonic() - started
+    saboteur.join()
+    assert rc != 0
+    assert 'rolled back' in result['msg'] and GATEWAY in result['msg'], out
+    assert elapsed < 30
+    assert link(host, 'br-enp1s0') is None
+    assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == before_addr
+    routes = lab.ip_json(host.name, 'route', 'show', 'default')
+    assert routes and routes[0]['dev'] == 'enp1s0' and routes[0]['gateway'] == GATEWAY
+    switch.run('ip', 'addr', 'add', GATEWAY + '/24', 'dev', 'uplink')
+    assert pings(host, GATEWAY)
+
+
+def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
+    """The module is killed after applying (as when the connection is cut): the watchdog restores."""
+    host, switch = lab_hosts
+    switch.run('ip', 'addr', 'del', GATEWAY + '/24', 'dev', 'uplink')  # verification will hang
+    proc = subprocess.Popen(['ip', 'netns', 'exec', host.name, 'ansible', 'localhost', '-m',
+                             'kvmnet.netboot.kvm_host_bridge', '-a',
+                             '{"backend": "iproute2", "verify_timeout": 20, "rollback_timeout": 25}'],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while link(host, 'br-enp1s0') is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert link(host, 'br-enp1s0') is not None
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+    deadline = time.monotonic() + 40
+    while link(host, 'br-enp1s0') is not None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert link(host, 'br-enp1s0') is None
+    assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == ['198.51.100.10']
+
+
+@pytest.mark.parametrize('args, words', [
+    ({'device': 'enp9s9'}, 'device enp9s9 does not exist'),
+    ({'name': 'br-much-too-long-name'}, 'is not a valid interface name'),
+    ({'mtu': 60}, 'mtu 60 is outside 68-65535'),
+])
+def test_bad_input_changes_nothing(lab_hosts, args, words):
+    host, dummy = lab_hosts
+    before = lab.ip_json(host.name, 'addr', 'show')
+    rc, result, out = bridge_module(host, **args)
+    assert rc != 0
+    assert words in result.get('msg', ''), out
+    assert 'Traceback' not in out
+    assert lab.ip_json(host.name, 'addr', 'show') == before
+
+
+def run_role(ns, **extra):
+    play = tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False)
+    play.write('- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: kvmnet.netboot.maas_bridge\n')
+    play.close()
+    try:
+        cmd = ['ip', 'netns', 'exec', ns.name, 'ansible-playbook', '-i', 'localhost,', '-c', 'local', play.name,
+               '-e', 'maas_bridge_backend=iproute2']
+        for key, value in extra.items():
+            cmd += ['-e', '%s=%s' % (key, value)]
+        return lab.sh(*cmd, check=False)
+    finally:
+        os.unlink(play.name)
+
+
+def test_role_refuses_then_builds(lab_hosts):
+    host, dummy = lab_hosts
+    proc = run_role(host)
+    assert proc.returncode != 0
+    assert 'maas_bridge_allow_reconnect=true' in proc.stdout
+    assert 'create bridge br-enp1s0' in proc.stdout  # the plan is printed
+    assert link(host, 'br-enp1s0') is None
+    proc = run_role(host, maas_bridge_allow_reconnect='true')
+    assert proc.returncode == 0, proc.stdout
+    assert link(host, 'enp1s0')['master'] == 'br-enp1s0'
+    proc = run_role(host, maas_bridge_allow_reconnect='true')
+    assert proc.returncode == 0 and 'changed=0' in proc.stdout, proc.stdout
