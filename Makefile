@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
+.PHONY: demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
 
 test: deps libvirt collection sanity units integration molecule
 	@echo "make test: all suites passed"
@@ -91,7 +91,10 @@ build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)
 
 demo: deps libvirt collection
-	ansible-playbook -i localhost, -c local playbooks/demo.yml
+	$(PY) tools/demo.py
+
+demo-clean: venv
+	$(PY) tools/netboot_lab.py down
 
 clean:
 	rm -rf $(BUILD)

@@ -91,9 +91,10 @@ options:
         type: str
         required: true
       mode:
-        description: Macvlan mode; C(bridge) when not given. Ignored for other types.
-        type: str
-        choices: [bridge, private, vepa, passthru]
+        description:
+          - Macvlan mode - C(bridge), C(private), C(vepa) or C(passthru); C(bridge) when not given.
+          - Ignored for other types (attachments carry a null mode for them, which templating may turn into
+            the text C(None)).
       mac:
         description: MAC address. Default - the one the existing VM has, else a new unique C(52:54:00) one.
         type: str
@@ -518,7 +519,7 @@ def main():
             interfaces=dict(type='list', elements='dict', default=[], options=dict(
                 type=dict(type='str', required=True, choices=['network', 'bridge', 'macvlan']),
                 source=dict(type='str', required=True),
-                mode=dict(type='str', choices=['bridge', 'private', 'vepa', 'passthru']),
+                mode=dict(type='str'),
                 mac=dict(type='str'),
                 model=dict(type='str', default='virtio', choices=['virtio', 'e1000', 'e1000e', 'rtl8139']),
                 boot=dict(type='bool', default=False),

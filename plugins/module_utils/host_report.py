@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A host's PXE picture for people: a Graphviz diagram and a Markdown report.
+
+NICs -> bonds -> VLANs -> bridges -> libvirt networks -> VMs, marking where libvirt's DHCP is on (the
+trap), which VLANs have the provisioner's DHCP, and what a new VM would attach to.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
+    HostView, SelectionError, network_readiness, rank_candidates)
+
+SHOWN_KINDS = ('physical', 'veth', 'bond', 'vlan', 'bridge', 'macvlan')
+RED, GREEN, GREY = '#c0392b', '#1e8449', '#7f8c8d'
+
+
+def _q(text):
+    """A DOT string literal."""
+    return json.dumps(str(text))
+
+
+def _analysis(facts, model):
+    view = HostView(facts, model)
+    readiness = dict((r['name'], r) for r in network_readiness(view))
+    try:
+        candidates = rank_candidates(view)
+    except SelectionError:
+        candidates = []
+    chosen = next((c for c in candidates if c['eligible']), None)
+    return view, readiness, candidates, chosen
+
+
+def diagram_dot(facts, model, host='host'):
+    """DOT source of the host's diagram."""
+    view, readiness, dummy, chosen = _analysis(facts, model)
+    lines = ['digraph %s {' % _q(host), '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];',
+             '  label=%s; labelloc=t;' % _q('%s: NICs -> bonds -> VLANs -> bridges -> libvirt networks -> VMs' % host)]
+    interfaces = [i for i in facts.get('interfaces') or [] if i.get('kind') in SHOWN_KINDS]
+    names = set(i['name'] for i in interfaces)
+    for iface in interfaces:
+        vlan, dummy = view.vlan_of(iface['name'])
+        label = '%s\\n%s' % (iface['name'], iface['kind'])
+        color = GREY
+        if iface.get('kind') == 'bridge':
+            label += '\\nSTP %s, delay %s s' % ('on' if iface.get('stp') else 'off', iface.get('forward_delay'))
+        if iface.get('mode'):
+            label += '\\nmode %s' % iface['mode']
+        if vlan is not None and iface['name'] in view.model.host_interfaces:
+            status = view.model.dhcp_status(vlan)
+            label += '\\n%s: %s DHCP' % (view.model.describe_vlan(vlan), {'maas': 'provisioner', 'relay': 'relayed',
+                                                                          'none': 'no'}[status])
+            color = GREEN if status in ('maas', 'relay') else GREY
+        shape = 'box3d' if iface.get('kind') in ('physical', 'veth') else 'box'
+        lines.append('  %s [shape=%s, color=%s, label="%s"];' % (_q('if:' + iface['name']), shape, _q(color),
+                                                                 label.replace('"', "'")))
+    for iface in interfaces:
+        if iface.get('master') in names:
+            lines.append('  %s -> %s;' % (_q('if:' + iface['name']), _q('if:' + iface['master'])))
+        if iface.get('parent') in names:
+            lines.append('  %s -> %s;' % (_q('if:' + iface['parent']), _q('if:' + iface['name'])))
+    for net in facts.get('networks') or []:
+        ready = readiness.get(net['name'], {})
+        dhcp = net.get('dhcp_enabled')
+        label = 'network %s\\nforward %s\\nlibvirt DHCP %s' % (net['name'], net.get('forward_mode') or 'isolated',
+                                                              'ON (answers PXE first)' if dhcp else 'off')
+        color = RED if dhcp else (GREEN if ready.get('reaches_provisioner') else GREY)
+        lines.append('  %s [shape=ellipse, color=%s, penwidth=%d, label="%s"];'
+                     % (_q('net:' + net['name']), _q(color), 2 if dhcp else 1, label))
+        if net.get('bridge') in names:
+            lines.append('  %s -> %s;' % (_q('if:' + net['bridge']), _q('net:' + net['name'])))
+        elif net.get('bridge'):
+            lines.append('  %s [shape=box, style=dashed, label=%s];' % (_q('if:' + net['bridge']), _q(net['bridge'])))
+            lines.append('  %s -> %s;' % (_q('if:' + net['bridge']), _q('net:' + net['name'])))
+    for dom in facts.get('domains') or []:
+        lines.append('  %s [shape=component, label=%s];' % (_q('vm:' + dom['name']),
+                                                           _q('VM %s (%s)' % (dom['name'], dom.get('state')))))
+        for nic in dom.get('interfaces') or []:
+            source = 'net:' + nic['source'] if nic['type'] == 'network' else 'if:' + str(nic['source'])
+            lines.append('  %s -> %s [label=%s];' % (_q(source), _q('vm:' + dom['name']),
+                                                     _q('%s %s' % (nic.get('target') or '', nic.get('mac') or ''))))
+    if chosen is not None:
+        source = 'net:' + chosen['source'] if chosen['type'] == 'network' else 'if:' + chosen['source']
+        lines.append('  "new-vm" [shape=component, style=dashed, color=%s, label=%s];'
+                     % (_q(GREEN), _q('a new VM attaches here (%s%s)' % (chosen['type'], ', mode ' + chosen['mode']
+                                                                          if chosen['mode'] else ''))))
+        lines.append('  %s -> "new-vm" [style=dashed, color=%s];' % (_q(source), _q(GREEN)))
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+def _row(cells):
+    return '| %s |' % ' | '.join(str(c).replace('|', '\\|') for c in cells)
+
+
+def report_markdown(facts, model, host='host', diagram_file=None):
+    """The Markdown report."""
+    dummy, readiness, candidates, chosen = _analysis(facts, model)
+    libvirt = facts.get('libvirt') or {}
+    mgmt = facts.get('management') or {}
+    out = ['# %s: KVM network boot report' % host, '',
+           'libvirt %s at `%s`. Management: %s.' % (
+               libvirt.get('version', '?'), libvirt.get('uri', '?'),
+               '%s %s/%s (%s, gateway %s)' % (mgmt.get('interface'), mgmt.get('address'), mgmt.get('prefix'),
+                                               mgmt.get('method'), mgmt.get('gateway')) if mgmt else 'none found'),
+           '']
+    if diagram_file:
+        out += ['![%s network diagram](%s)' % (host, diagram_file), '']
+    out += ['## A new VM', '']
+    if chosen:
+        out.append('attaches to **%s %s**%s: %s' % (chosen['type'], chosen['source'],
+                                                     ' (macvlan mode %s)' % chosen['mode'] if chosen['mode'] else '',
+                                                     chosen['reason']))
+    else:
+        out.append('has **nowhere to attach** that reaches the provisioner\'s DHCP.')
+    out += ['', '## libvirt networks', '',
+            _row(['network', 'forward', 'bridge', 'active', 'libvirt DHCP', 'reaches provisioner', 'why']),
+            _row(['---'] * 7)]
+    for net in facts.get('networks') or []:
+        ready = readiness.get(net['name'], {})
+        reaches = ready.get('reaches_provisioner')
+        out.append(_row([net['name'], net.get('forward_mode') or 'isolated', net.get('bridge') or '-',
+                         'yes' if net.get('active') else 'no', 'ON' if net.get('dhcp_enabled') else 'off',
+                         {True: 'yes', False: 'no', None: 'unknown'}[reaches], ready.get('reason', '')]))
+    out += ['', '## Candidates, best first', '', _row(['eligible', 'type', 'source', 'VLAN', 'DHCP', 'free IPv4', 'why']),
+            _row(['---'] * 7)]
+    for cand in candidates:
+        out.append(_row(['yes' if cand['eligible'] else 'no', cand['type'], cand['source'],
+                         cand['vlan'] if cand['vlan'] is not None else '-', cand['dhcp'],
+                         cand['free_ipv4'] if cand['free_ipv4'] is not None else '-', cand['reason']]))
+    bridges = [i for i in facts.get('interfaces') or [] if i.get('kind') == 'bridge']
+    out += ['', '## Bridges', '', _row(['bridge', 'ports', 'STP', 'forward delay s', 'MTU']), _row(['---'] * 5)]
+    for bridge in bridges:
+        out.append(_row([bridge['name'], ', '.join(bridge.get('ports') or []) or '-',
+                         'on' if bridge.get('stp') else 'off', bridge.get('forward_delay'), bridge.get('mtu')]))
+    out += ['', '## VMs', '', _row(['VM', 'state', 'NIC', 'type', 'source', 'MAC', 'tap']), _row(['---'] * 7)]
+    for dom in facts.get('domains') or []:
+        for index, nic in enumerate(dom.get('interfaces') or []):
+            out.append(_row([dom['name'], dom.get('state'), index, nic['type'], nic.get('source'), nic.get('mac'),
+                             nic.get('target') or '-']))
+    return '\n'.join(out) + '\n'

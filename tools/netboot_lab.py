@@ -1,0 +1,189 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The throwaway PXE lab of `make demo` and the end-to-end tests.
+
+- a "rack" network namespace running dnsmasq as the provisioner's DHCP: 198.51.100.0/25 on rack0 and
+  198.51.100.128/25 on rack1, no DNS, nothing routed anywhere;
+- two veth pairs joining it to lab devices in the host namespace, kvmnt-lab0 and kvmnt-lab1, which
+  carry no address (the machine's routes stay as they are);
+- libvirt's packaged `default` network put aside (saved to a file) and a lab `default` on
+  203.0.113.0/24 with libvirt DHCP on in its place: the trap.
+
+`python3 tools/netboot_lab.py up|down|status`. `down` removes every trace, including the VMs, volumes
+and networks the demo playbooks made, and puts the packaged `default` back (defined, never started).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+RACK_NS = 'kvmnt-rack'
+STATE = '/var/tmp/kvmnt-lab'
+LOG = os.path.join(STATE, 'rack-dhcp.log')
+PID = os.path.join(STATE, 'rack-dnsmasq.pid')
+SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.xml')
+LINKS = (('kvmnt-lab0', 'rack0', '198.51.100.1/25', '198.51.100.10,198.51.100.100'),
+         ('kvmnt-lab1', 'rack1', '198.51.100.129/25', '198.51.100.150,198.51.100.200'))
+LAB_DEFAULT_XML = """<network><name>default</name><forward mode='nat'/>
+  <bridge name='kvmnt-dflt0' stp='on' delay='0'/>
+  <ip address='203.0.113.1' netmask='255.255.255.0'><dhcp>
+    <range start='203.0.113.100' end='203.0.113.199'/>
+  </dhcp></ip></network>"""
+PREFIX = 'kvmnt-'
+
+
+def sh(*cmd, **kwargs):
+    check = kwargs.pop('check', True)
+    proc = subprocess.run(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          check=False, **kwargs)
+    if check and proc.returncode != 0:
+        raise RuntimeError('%s: %s' % (' '.join(cmd), (proc.stderr or proc.stdout).strip()))
+    return proc
+
+
+def rack(*cmd, **kwargs):
+    return sh('ip', 'netns', 'exec', RACK_NS, *cmd, **kwargs)
+
+
+def netns_exists():
+    return RACK_NS in sh('ip', 'netns', 'list').stdout.split()
+
+
+def dnsmasq_pid():
+    try:
+        with open(PID) as handle:
+            pid = int(handle.read().strip())
+        os.kill(pid, 0)
+        return pid
+    except (IOError, OSError, ValueError):
+        return None
+
+
+def conn():
+    import libvirt  # pylint: disable=import-outside-toplevel
+    libvirt.registerErrorHandler(lambda _c, _e: None, None)
+    return libvirt.open('qemu:///system')
+
+
+def lab_default(c):
+    """Swap the packaged default network for the lab one (once); leave a lab one as the demo left it."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    try:
+        net = c.networkLookupByName('default')
+    except libvirt.libvirtError:
+        net = None
+    if net is not None:
+        xml = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)
+        if PREFIX in xml:
+            if not net.isActive():
+                net.create()
+            return
+        if not os.path.exists(SAVED_DEFAULT):
+            with open(SAVED_DEFAULT, 'w') as handle:
+                handle.write(xml)
+        if net.isActive():
+            net.destroy()
+        net.undefine()
+    net = c.networkDefineXML(LAB_DEFAULT_XML)
+    net.create()
+
+
+def up():
+    os.makedirs(STATE, exist_ok=True)
+    if not netns_exists():
+        sh('ip', 'netns', 'add', RACK_NS)
+        rack('ip', 'link', 'set', 'lo', 'up')
+    for host_end, rack_end, address, dummy in LINKS:
+        if not os.path.exists('/sys/class/net/%s' % host_end):
+            sh('ip', 'link', 'add', host_end, 'type', 'veth', 'peer', 'name', rack_end, 'netns', RACK_NS)
+        sh('ip', 'link', 'set', host_end, 'up')
+        rack('ip', 'link', 'set', rack_end, 'up')
+        if address.split('/')[0] not in rack('ip', '-j', 'addr', 'show', 'dev', rack_end).stdout:
+            rack('ip', 'addr', 'add', address, 'dev', rack_end)
+    if dnsmasq_pid() is None:
+        args = ['dnsmasq', '--conf-file=/dev/null', '--port=0', '--bind-interfaces', '--user=root',
+                '--log-dhcp', '--log-facility=%s' % LOG, '--pid-file=%s' % PID,
+                '--dhcp-leasefile=%s' % os.path.join(STATE, 'rack.leases')]
+        for dummy, rack_end, dummy2, span in LINKS:
+            args += ['--interface=%s' % rack_end, '--dhcp-range=%s,2m' % span]
+        rack(*args)
+    lab_default(conn())
+
+
+def remove_libvirt_objects(c):
+    import libvirt  # pylint: disable=import-outside-toplevel
+    for dom in c.listAllDomains(0):
+        if dom.name().startswith(PREFIX):
+            if dom.isActive():
+                dom.destroy()
+            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM | libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+    for pool in c.listAllStoragePools(0):
+        if pool.name().startswith(PREFIX):
+            if pool.isActive():
+                for vol in pool.listAllVolumes(0):
+                    vol.delete(0)
+                pool.destroy()
+            pool.undefine()
+    for net in c.listAllNetworks(0):
+        xml = net.XMLDesc(0)
+        if net.name().startswith(PREFIX) or (net.name() in ('maas', 'default') and PREFIX in xml):
+            if net.isActive():
+                net.destroy()
+            if net.isPersistent():
+                net.undefine()
+    if os.path.exists(SAVED_DEFAULT):
+        try:
+            c.networkLookupByName('default')
+        except libvirt.libvirtError:
+            with open(SAVED_DEFAULT) as handle:
+                c.networkDefineXML(handle.read())
+        os.unlink(SAVED_DEFAULT)
+
+
+def down():
+    pid = dnsmasq_pid()
+    if pid:
+        os.kill(pid, signal.SIGTERM)
+    remove_libvirt_objects(conn())
+    for link in json.loads(sh('ip', '-j', 'link', 'show').stdout):
+        if link['ifname'].startswith(('br-kvmnt', PREFIX)):
+            sh('ip', 'link', 'del', link['ifname'], check=False)
+    if netns_exists():
+        sh('ip', 'netns', 'del', RACK_NS)
+    sh('rm', '-rf', STATE, '/run/kvmnet-netboot')
+
+
+def discover_lines(mac):
+    if not os.path.exists(LOG):
+        return []
+    with open(LOG) as handle:
+        return [line for line in handle if re.search(r'DHCPDISCOVER\(rack\d\) %s' % re.escape(mac.lower()), line)]
+
+
+def wait_for_discover(mac, timeout, already=0):
+    """Seconds until the rack DHCP logged a new DHCPDISCOVER from ``mac`` (beyond ``already`` lines), or None."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if len(discover_lines(mac)) > already:
+            return time.monotonic() - start
+        time.sleep(0.25)
+    return None
+
+
+def status():
+    print(json.dumps({'rack_namespace': netns_exists(), 'rack_dhcp_pid': dnsmasq_pid(),
+                      'lab_links': [h for h, dummy, dummy2, dummy3 in LINKS if os.path.exists('/sys/class/net/' + h)]},
+                     indent=2))
+
+
+if __name__ == '__main__':
+    {'up': up, 'down': down, 'status': status}[sys.argv[1] if len(sys.argv) > 1 else 'status']()
