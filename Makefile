@@ -84,8 +84,8 @@ molecule: collection libvirt
 	  { rc=0; molecule reset -s libvirt_host >/dev/null 2>&1 || true; \
 	    ip netns exec $(MOLECULE_NS) molecule test -s libvirt_host || rc=$$?; \
 	    ip netns del $(MOLECULE_NS); exit $$rc; }
-	cd $(COLL) && { molecule reset -s libvirt_netboot_networks >/dev/null 2>&1 || true; } && \
-	  molecule test -s libvirt_netboot_networks
+	cd $(COLL) && for s in libvirt_netboot_networks compose; do \
+	  { molecule reset -s $$s >/dev/null 2>&1 || true; } && molecule test -s $$s || exit 1; done
 
 build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)

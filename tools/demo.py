@@ -87,8 +87,8 @@ def main():
     print('MAAS enlistment   : power_type %s, power_address %s, power_id %s' % (
         result['maas']['power_type'], result['maas']['power_parameters']['power_address'],
         result['maas']['power_parameters']['power_id']))
-    print('Playbook changes  : kvm_host %d, compose_vm %d, report %d' % (host_changes, compose_changes,
-                                                                        report_changes))
+    print('Playbook changes  : kvm_host %d, compose_vm %d, report %d'
+          % (host_changes, compose_changes, report_changes))
     print('Report            : %s/localhost.md and .svg' % os.path.join(netboot_lab.STATE, 'reports'))
     if seconds is None:
         print('Rack DHCP         : NO DHCPDISCOVER from %s within 180 s (log: %s)' % (mac, netboot_lab.LOG))

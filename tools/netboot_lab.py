@@ -107,7 +107,7 @@ def up():
             sh('ip', 'link', 'add', host_end, 'type', 'veth', 'peer', 'name', rack_end, 'netns', RACK_NS)
         sh('ip', 'link', 'set', host_end, 'up')
         rack('ip', 'link', 'set', rack_end, 'up')
-        if address.split('/')[0] not in rack('ip', '-j', 'addr', 'show', 'dev', rack_end).stdout:
+        if address.split('/', maxsplit=1)[0] not in rack('ip', '-j', 'addr', 'show', 'dev', rack_end).stdout:
             rack('ip', 'addr', 'add', address, 'dev', rack_end)
     if dnsmasq_pid() is None:
         args = ['dnsmasq', '--conf-file=/dev/null', '--port=0', '--bind-interfaces', '--user=root',

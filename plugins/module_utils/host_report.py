@@ -68,8 +68,8 @@ def diagram_dot(facts, model, host='host'):
     for net in facts.get('networks') or []:
         ready = readiness.get(net['name'], {})
         dhcp = net.get('dhcp_enabled')
-        label = 'network %s\\nforward %s\\nlibvirt DHCP %s' % (net['name'], net.get('forward_mode') or 'isolated',
-                                                              'ON (answers PXE first)' if dhcp else 'off')
+        label = 'network %s\\nforward %s\\nlibvirt DHCP %s' % (
+            net['name'], net.get('forward_mode') or 'isolated', 'ON (answers PXE first)' if dhcp else 'off')
         color = RED if dhcp else (GREEN if ready.get('reaches_provisioner') else GREY)
         lines.append('  %s [shape=ellipse, color=%s, penwidth=%d, label="%s"];'
                      % (_q('net:' + net['name']), _q(color), 2 if dhcp else 1, label))
@@ -79,17 +79,17 @@ def diagram_dot(facts, model, host='host'):
             lines.append('  %s [shape=box, style=dashed, label=%s];' % (_q('if:' + net['bridge']), _q(net['bridge'])))
             lines.append('  %s -> %s;' % (_q('if:' + net['bridge']), _q('net:' + net['name'])))
     for dom in facts.get('domains') or []:
-        lines.append('  %s [shape=component, label=%s];' % (_q('vm:' + dom['name']),
-                                                           _q('VM %s (%s)' % (dom['name'], dom.get('state')))))
+        vm_label = _q('VM %s (%s)' % (dom['name'], dom.get('state')))
+        lines.append('  %s [shape=component, label=%s];' % (_q('vm:' + dom['name']), vm_label))
         for nic in dom.get('interfaces') or []:
             source = 'net:' + nic['source'] if nic['type'] == 'network' else 'if:' + str(nic['source'])
             lines.append('  %s -> %s [label=%s];' % (_q(source), _q('vm:' + dom['name']),
                                                      _q('%s %s' % (nic.get('target') or '', nic.get('mac') or ''))))
     if chosen is not None:
         source = 'net:' + chosen['source'] if chosen['type'] == 'network' else 'if:' + chosen['source']
+        mode = ', mode ' + chosen['mode'] if chosen['mode'] else ''
         lines.append('  "new-vm" [shape=component, style=dashed, color=%s, label=%s];'
-                     % (_q(GREEN), _q('a new VM attaches here (%s%s)' % (chosen['type'], ', mode ' + chosen['mode']
-                                                                          if chosen['mode'] else ''))))
+                     % (_q(GREEN), _q('a new VM attaches here (%s%s)' % (chosen['type'], mode))))
         lines.append('  %s -> "new-vm" [style=dashed, color=%s];' % (_q(source), _q(GREEN)))
     lines.append('}')
     return '\n'.join(lines) + '\n'
@@ -97,6 +97,13 @@ def diagram_dot(facts, model, host='host'):
 
 def _row(cells):
     return '| %s |' % ' | '.join(str(c).replace('|', '\\|') for c in cells)
+
+
+def _management_words(mgmt):
+    if not mgmt:
+        return 'none found'
+    return '%s %s/%s (%s, gateway %s)' % (mgmt.get('interface'), mgmt.get('address'), mgmt.get('prefix'),
+                                          mgmt.get('method'), mgmt.get('gateway'))
 
 
 def report_markdown(facts, model, host='host', diagram_file=None):
@@ -107,16 +114,14 @@ def report_markdown(facts, model, host='host', diagram_file=None):
     out = ['# %s: KVM network boot report' % host, '',
            'libvirt %s at `%s`. Management: %s.' % (
                libvirt.get('version', '?'), libvirt.get('uri', '?'),
-               '%s %s/%s (%s, gateway %s)' % (mgmt.get('interface'), mgmt.get('address'), mgmt.get('prefix'),
-                                               mgmt.get('method'), mgmt.get('gateway')) if mgmt else 'none found'),
+               _management_words(mgmt)),
            '']
     if diagram_file:
         out += ['![%s network diagram](%s)' % (host, diagram_file), '']
     out += ['## A new VM', '']
     if chosen:
-        out.append('attaches to **%s %s**%s: %s' % (chosen['type'], chosen['source'],
-                                                     ' (macvlan mode %s)' % chosen['mode'] if chosen['mode'] else '',
-                                                     chosen['reason']))
+        mode = ' (macvlan mode %s)' % chosen['mode'] if chosen['mode'] else ''
+        out.append('attaches to **%s %s**%s: %s' % (chosen['type'], chosen['source'], mode, chosen['reason']))
     else:
         out.append('has **nowhere to attach** that reaches the provisioner\'s DHCP.')
     out += ['', '## libvirt networks', '',

@@ -95,6 +95,7 @@ options:
           - Macvlan mode - C(bridge), C(private), C(vepa) or C(passthru); C(bridge) when not given.
           - Ignored for other types (attachments carry a null mode for them, which templating may turn into
             the text C(None)).
+        type: str
       mac:
         description: MAC address. Default - the one the existing VM has, else a new unique C(52:54:00) one.
         type: str

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The demo's lab, once per attachment kind: a TCG VM composed by compose_vm.yml must reach the rack
+DHCP (its DHCPDISCOVER logged there) through a libvirt `maas` network on the bridge, the host bridge
+itself, and macvlan (bridge mode) on the lab veth. And the trap: with libvirt DHCP left on, the
+selection refuses `default` and says why."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import sys
+
+import pytest
+from lxml import etree
+
+import lab
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+
+import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
+EXAMPLES = os.path.join(ROOT, 'examples', 'demo')
+
+
+def playbook(name, *extra):
+    proc = lab.sh('ansible-playbook', '-i', os.path.join(EXAMPLES, 'inventory.yml'), 'kvmnet.netboot.%s' % name,
+                  '-e', '@' + os.path.join(EXAMPLES, 'lab.yml'), *extra, check=False)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def netboot_lab_up(libvirt_conn):  # pylint: disable=unused-argument
+    netboot_lab.up()
+    try:
+        yield
+    finally:
+        netboot_lab.down()
+
+
+def test_trap_refused_while_libvirt_dhcp_is_on(netboot_lab_up):  # pylint: disable=unused-argument
+    """Before kvm_host.yml: default runs libvirt DHCP; the selection refuses it and says why."""
+    rc, result, out = lab.run_module('kvm_attachment_select', {
+        'maas_model': {'vlans': [{'id': 1, 'vid': 0, 'fabric': 'f', 'dhcp_on': True}],
+                       'subnets': [{'cidr': '198.51.100.0/25', 'vlan': 1}],
+                       'host_interfaces': [{'name': 'kvmnt-dflt0', 'vlan': 1}]}})
+    assert rc != 0, out
+    assert "libvirt's own DHCP (dnsmasq) is on for network default" in result['msg']
+    default = [c for c in result['candidates'] if c['source'] == 'default'][0]
+    assert default['eligible'] is False and default['dhcp'] == 'libvirt'
+
+
+@pytest.fixture(scope='module')
+def prepared_host(netboot_lab_up):  # pylint: disable=unused-argument
+    out = playbook('kvm_host')
+    assert 'failed=0' in out
+    return out
+
+
+@pytest.mark.parametrize('kind, extra, expected', [
+    ('maas-network', [], ('network', 'maas', None)),
+    ('host-bridge', ['-e', 'vm_interfaces=eth0:name=br-kvmnt-lab0'], ('bridge', 'br-kvmnt-lab0', None)),
+    ('macvlan', ['-e', 'vm_interfaces=eth0:name=kvmnt-lab1', '-e', 'vm_macvlan_mode=bridge'],
+     ('macvlan', 'kvmnt-lab1', 'bridge')),
+])
+def test_vm_reaches_rack_dhcp(prepared_host, kind, extra, expected):  # pylint: disable=unused-argument
+    name = 'kvmnt-e2e-%s' % kind
+    result_file = os.path.join(netboot_lab.STATE, '%s.json' % name)
+    playbook('compose_vm', '-e', 'vm_name=%s' % name, '-e', 'vm_memory_mib=192', '-e', 'vm_result_file=%s' % result_file,
+             *extra)
+    with open(result_file) as handle:
+        result = json.load(handle)
+    attachment = result['attachments'][0]
+    assert (attachment['type'], attachment['source'], attachment['mode']) == expected
+    mac = result['pxe_mac']
+    seen = netboot_lab.wait_for_discover(mac, 180)
+    assert seen is not None, 'the rack DHCP never saw %s; log: %s' % (mac, open(netboot_lab.LOG).read()[-3000:])
+    # and libvirt's own dnsmasq, now without DHCP, answered nothing on the lab default network
+    assert not [line for line in netboot_lab.discover_lines(mac) if 'kvmnt-dflt0' in line]
+    dom = lab.libvirt_conn().lookupByName(name)
+    dom.destroy()
+    dom.undefine()
+
+
+def test_report_svg_names_every_bridge_and_network(prepared_host):  # pylint: disable=unused-argument
+    playbook('report')
+    svg_path = os.path.join(netboot_lab.STATE, 'reports', 'localhost.svg')
+    with open(svg_path, 'rb') as handle:
+        root = etree.fromstring(handle.read())
+    assert root.tag == '{http://www.w3.org/2000/svg}svg'
+    texts = [t.text or '' for t in root.iter('{http://www.w3.org/2000/svg}text')]
+    for name in ('br-kvmnt-lab0', 'kvmnt-dflt0', 'network maas', 'network default', 'kvmnt-lab0', 'kvmnt-lab1'):
+        assert name in texts, (name, texts)
+    assert 'libvirt DHCP off' in texts
+    with open(os.path.join(netboot_lab.STATE, 'reports', 'localhost.md')) as handle:
+        report = handle.read()
+    assert '| maas | bridge | br-kvmnt-lab0 | yes | off | yes |' in report
+    assert 'attaches to **network maas**' in report

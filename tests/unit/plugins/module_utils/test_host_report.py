@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import (
+    RawDomain, RawNetwork, build_host_network)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host_report import diagram_dot, report_markdown
+from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import load_model
+
+MODEL = {'vlans': [{'id': 1, 'vid': 0, 'fabric': 'rack', 'name': 'pxe', 'dhcp_on': True}],
+         'subnets': [{'cidr': '198.51.100.0/24', 'vlan': 1}],
+         'host_interfaces': [{'name': 'capbr0', 'vlan': 1}]}
+
+
+def facts(fixture_text, fixture_json):
+    return build_host_network(
+        libvirt_info={'uri': 'qemu:///system', 'version': '9.0.0'},
+        raw_networks=[RawNetwork(fixture_text('libvirt-live-net-default-active.xml'), True, True, True),
+                      RawNetwork(fixture_text('libvirt-live-net-maas-forward-bridge.xml'), True, True, True)],
+        raw_domains=[RawDomain(fixture_text('libvirt-live-dom-network-bridge-direct-running.xml'), 'running',
+                               True, False)],
+        links=fixture_json('iproute2-live-libvirt-taps-macvtap-ip-j-d-link.json'))
+
+
+def test_diagram_marks_trap_provisioner_and_new_vm(fixture_text, fixture_json):
+    dot = diagram_dot(facts(fixture_text, fixture_json), load_model(MODEL), 'kvm01')
+    assert dot.startswith('digraph "kvm01" {') and dot.rstrip().endswith('}')
+    default_line = [l for l in dot.splitlines() if l.startswith('  "net:default" [')][0]
+    assert 'libvirt DHCP ON' in default_line and '#c0392b' in default_line
+    maas_line = [l for l in dot.splitlines() if l.startswith('  "net:maas" [')][0]
+    assert 'libvirt DHCP off' in maas_line and '#1e8449' in maas_line
+    assert '"if:capbr0" -> "net:maas";' in dot
+    assert '"net:maas" -> "new-vm"' in dot
+    assert '"net:maas" -> "vm:capture-vm"' in dot and '"if:capv1" -> "vm:capture-vm"' in dot
+
+
+def test_report_tables(fixture_text, fixture_json):
+    text = report_markdown(facts(fixture_text, fixture_json), load_model(MODEL), 'kvm01', 'kvm01.svg')
+    assert text.startswith('# kvm01: KVM network boot report')
+    assert '![kvm01 network diagram](kvm01.svg)' in text
+    assert 'attaches to **network maas**' in text
+    assert '| default | nat | virbr0 | yes | ON | no |' in text
+    assert '| maas | bridge | capbr0 | yes | off | yes |' in text
+    assert '| capture-vm | running | 3 | direct | capv1 | 52:54:00:6a:4c:5b | macvtap0 |' in text
+
+
+def test_report_without_model(fixture_text, fixture_json):
+    text = report_markdown(facts(fixture_text, fixture_json), load_model({}), 'kvm01')
+    assert '| maas | bridge | capbr0 | yes | off | unknown |' in text

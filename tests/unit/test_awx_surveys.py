@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every AWX survey variable is one its playbook documents and uses."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+AWX = os.path.join(ROOT, 'examples', 'awx')
+
+
+def templates():
+    with open(os.path.join(AWX, 'job_templates.yml')) as handle:
+        return yaml.safe_load(handle)['job_templates']
+
+
+def documented(text):
+    """Names in the playbook's header comment block ('#   name   description')."""
+    return set(re.findall(r'^#\s{2,}(\w+)\s', text, re.M))
+
+
+def used(playbook_text):
+    """The playbook's own code, plus the argument specs of the roles it applies."""
+    code = '\n'.join(line for line in playbook_text.splitlines() if not line.lstrip().startswith('#'))
+    for role in re.findall(r'role: kvmnet\.netboot\.(\w+)', code):
+        with open(os.path.join(ROOT, 'roles', role, 'meta', 'argument_specs.yml')) as handle:
+            code += '\n' + handle.read()
+    return code
+
+
+@pytest.mark.parametrize('template', templates(), ids=lambda t: t['name'])
+def test_survey_variables_documented_and_used(template):
+    with open(os.path.join(ROOT, template['playbook'])) as handle:
+        text = handle.read()
+    with open(os.path.join(AWX, template['survey_spec_file'])) as handle:
+        survey = json.load(handle)
+    docs, code = documented(text), used(text)
+    assert survey['spec']
+    for question in survey['spec']:
+        name = question['variable']
+        assert name in docs, '%s is not documented at the top of %s' % (name, template['playbook'])
+        assert re.search(r'\b%s\b' % name, code), '%s is not used by %s' % (name, template['playbook'])
+        if question['type'] == 'multiplechoice':
+            assert question.get('default') in question['choices']
