@@ -75,15 +75,17 @@ bench: deps libvirt collection peers
 	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/select_scale.py
 	$(PY) benchmarks/compose_scale.py
 
-# Molecule scenarios (extensions/molecule) against this machine. libvirt_host runs inside a network
-# namespace: the bridge netfilter sysctls it sets are per namespace, so the machine's stay as they are.
+# Molecule scenarios (extensions/molecule) against this machine. libvirt_host and maas_bridge run
+# inside a network namespace of their own: the bridge netfilter sysctls are per namespace, and the
+# bridge is built over a NIC of that namespace, so the machine's links, routes and sysctls stay as they are.
 MOLECULE_NS := kvmnt-molecule
 molecule: collection libvirt
-	cd $(COLL) && { ip netns del $(MOLECULE_NS) 2>/dev/null || true; } && ip netns add $(MOLECULE_NS) && \
+	@for s in libvirt_host maas_bridge; do \
+	  { ip netns del $(MOLECULE_NS) 2>/dev/null || true; } && ip netns add $(MOLECULE_NS) && \
 	  ip netns exec $(MOLECULE_NS) ip link set lo up && \
-	  { rc=0; molecule reset -s libvirt_host >/dev/null 2>&1 || true; \
-	    ip netns exec $(MOLECULE_NS) molecule test -s libvirt_host || rc=$$?; \
-	    ip netns del $(MOLECULE_NS); exit $$rc; }
+	  { rc=0; cd $(COLL) && { molecule reset -s $$s >/dev/null 2>&1 || true; }; \
+	    ip netns exec $(MOLECULE_NS) molecule test -s $$s || rc=$$?; \
+	    ip netns del $(MOLECULE_NS); [ $$rc = 0 ] || exit $$rc; }; done
 	cd $(COLL) && for s in libvirt_netboot_networks compose; do \
 	  { molecule reset -s $$s >/dev/null 2>&1 || true; } && molecule test -s $$s || exit 1; done
 
