@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import ip_math, libvirt_connection, xml_parsing
+from ansible_collections.kvmnet.netboot.plugins.module_utils import libvirt_connection, xml_parsing
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host_links_gather import (
     IprouteError, gather_links, gather_routes)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import SUBSETS, build_host_network
@@ -20,14 +20,6 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interfac
 
 class FactsGatherError(Exception):
     """Gathering failed in a way the user can act on; the message says how."""
-
-
-def missing_libraries():
-    """(PyPI name, import error) of every Python library the gatherer needs and cannot import."""
-    wanted = ((libvirt_connection.HAS_LIBVIRT, 'libvirt-python', libvirt_connection.LIBVIRT_IMPORT_ERROR),
-              (xml_parsing.HAS_LXML, 'lxml', xml_parsing.LXML_IMPORT_ERROR),
-              (ip_math.HAS_NETADDR, 'netaddr', ip_math.NETADDR_IMPORT_ERROR))
-    return [(name, error) for present, name, error in wanted if not present]
 
 
 def normalise_subsets(requested):

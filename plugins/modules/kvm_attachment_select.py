@@ -128,21 +128,22 @@ rule:
   sample: c-bridge
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils import host_network_collector
 from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
     MACVLAN_MODES, SelectionError, select_attachments)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.interface_constraints import (
     ConstraintError, parse_constraints)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import HAS_NETADDR, NETADDR_IMPORT_ERROR
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+    URI_ARGUMENT_SPEC, require_libraries)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import ModelError, load_model
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            uri=dict(type='str', default='qemu:///system'),
+            URI_ARGUMENT_SPEC,
             facts=dict(type='dict'),
             maas_model=dict(type='dict', required=True),
             interfaces=dict(type='raw'),
@@ -151,8 +152,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if not HAS_NETADDR:
-        module.fail_json(msg=missing_required_lib('netaddr'), exception=str(NETADDR_IMPORT_ERROR))
+    require_libraries(module, 'netaddr')
     try:
         constraints = parse_constraints(params['interfaces'])
         model = load_model(params['maas_model'])
@@ -160,8 +160,7 @@ def main():
         module.fail_json(msg=str(exc))
     facts = params['facts']
     if facts is None:
-        for name, error in host_network_collector.missing_libraries():
-            module.fail_json(msg=missing_required_lib(name), exception=str(error))
+        require_libraries(module, 'libvirt-python', 'lxml')
         try:
             facts = host_network_collector.collect(module, params['uri'], ['interfaces', 'networks'])
         except host_network_collector.FactsGatherError as exc:

@@ -176,17 +176,16 @@ backup_file:
 import os
 import time
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import HAS_NETADDR, NETADDR_IMPORT_ERROR
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import (
-    HAS_LIBVIRT, LIBVIRT_IMPORT_ERROR, LibvirtConnectionError, error_message, libvirt, open_connection)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import error_message, libvirt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+    URI_ARGUMENT_SPEC, connect, require_libraries)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_domain_xml import parse_domain_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_spec import (
     NetworkSpecError, desired_spec, dhcp_delta, spec_from_xml)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml_builder import (
     host_xml, range_xml, render_network)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import HAS_LXML, LXML_IMPORT_ERROR
 
 
 def lookup(conn, name):
@@ -261,7 +260,7 @@ def ensure_absent(module, conn, net, result):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            uri=dict(type='str', default='qemu:///system'),
+            URI_ARGUMENT_SPEC,
             name=dict(type='str', required=True),
             state=dict(type='str', default='active', choices=['present', 'active', 'inactive', 'absent']),
             autostart=dict(type='bool'),
@@ -286,15 +285,9 @@ def main():
         ),
         supports_check_mode=True,
     )
-    for present, lib, error in ((HAS_LIBVIRT, 'libvirt-python', LIBVIRT_IMPORT_ERROR),
-                                (HAS_LXML, 'lxml', LXML_IMPORT_ERROR), (HAS_NETADDR, 'netaddr', NETADDR_IMPORT_ERROR)):
-        if not present:
-            module.fail_json(msg=missing_required_lib(lib), exception=str(error))
+    require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
     params = module.params
-    try:
-        conn = open_connection(params['uri'])
-    except LibvirtConnectionError as exc:
-        module.fail_json(msg=str(exc))
+    conn = connect(module)
     try:
         result = run(module, conn)
     except NetworkSpecError as exc:

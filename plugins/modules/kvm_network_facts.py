@@ -162,22 +162,23 @@ ansible_facts:
           sample: {vnet0: {domain: vm1, mac: "52:54:00:e5:c0:54", index: 0, type: network, source: maas}}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils import host_network_collector
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+    URI_ARGUMENT_SPEC, require_libraries)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            uri=dict(type='str', default='qemu:///system'),
+            URI_ARGUMENT_SPEC,
             gather_subset=dict(type='list', elements='str', default=['all']),
             management_ip=dict(type='str'),
         ),
         supports_check_mode=True,
     )
-    for name, error in host_network_collector.missing_libraries():
-        module.fail_json(msg=missing_required_lib(name), exception=str(error))
+    require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
     try:
         subsets = host_network_collector.normalise_subsets(module.params['gather_subset'])
         facts = host_network_collector.collect(

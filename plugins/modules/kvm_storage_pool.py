@@ -61,12 +61,12 @@ pool:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import (
-    HAS_LIBVIRT, LIBVIRT_IMPORT_ERROR, LibvirtConnectionError, error_message, libvirt, open_connection)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import (
-    HAS_LXML, LXML_IMPORT_ERROR, etree, parse_xml)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import error_message, libvirt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+    URI_ARGUMENT_SPEC, connect, require_libraries)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import etree, parse_xml
 
 
 def pool_xml(name, path):
@@ -80,7 +80,7 @@ def pool_xml(name, path):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            uri=dict(type='str', default='qemu:///system'),
+            URI_ARGUMENT_SPEC,
             name=dict(type='str', required=True),
             path=dict(type='path'),
             state=dict(type='str', default='active', choices=['active', 'absent']),
@@ -88,15 +88,9 @@ def main():
         ),
         supports_check_mode=True,
     )
-    for present, lib, error in ((HAS_LIBVIRT, 'libvirt-python', LIBVIRT_IMPORT_ERROR),
-                                (HAS_LXML, 'lxml', LXML_IMPORT_ERROR)):
-        if not present:
-            module.fail_json(msg=missing_required_lib(lib), exception=str(error))
+    require_libraries(module, 'libvirt-python', 'lxml')
     params = module.params
-    try:
-        conn = open_connection(params['uri'])
-    except LibvirtConnectionError as exc:
-        module.fail_json(msg=str(exc))
+    conn = connect(module)
     changed = False
     try:
         try:

@@ -247,17 +247,17 @@ maas:
 import os
 import time
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils import domain_xml_builder as builder
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host_lock import HostLockTimeout, host_lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import (
-    DOMAIN_STATES, HAS_LIBVIRT, LIBVIRT_IMPORT_ERROR, LibvirtConnectionError, error_message, libvirt,
-    open_connection)
+    DOMAIN_STATES, error_message, libvirt)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+    URI_ARGUMENT_SPEC, connect, require_libraries)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_identity import allocate_mac, allocate_tap
 from ansible_collections.kvmnet.netboot.plugins.module_utils.storage_volume_xml import volume_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm_spec import SpecError, build_spec
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import HAS_LXML, LXML_IMPORT_ERROR
 
 SYS_NET = '/sys/class/net'
 
@@ -506,7 +506,7 @@ def compose(module, conn, spec):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            uri=dict(type='str', default='qemu:///system'),
+            URI_ARGUMENT_SPEC,
             name=dict(type='str', required=True),
             state=dict(type='str', default='present', choices=['present', 'running', 'stopped', 'absent']),
             vcpus=dict(type='int', default=1),
@@ -542,19 +542,13 @@ def main():
         ),
         supports_check_mode=True,
     )
-    for present, name, error in ((HAS_LIBVIRT, 'libvirt-python', LIBVIRT_IMPORT_ERROR),
-                                 (HAS_LXML, 'lxml', LXML_IMPORT_ERROR)):
-        if not present:
-            module.fail_json(msg=missing_required_lib(name), exception=str(error))
+    require_libraries(module, 'libvirt-python', 'lxml')
     params = module.params
     try:
         spec = build_spec(dict(params, interfaces=_attachments(params['interfaces'])))
     except SpecError as exc:
         module.fail_json(msg=str(exc))
-    try:
-        conn = open_connection(params['uri'])
-    except LibvirtConnectionError as exc:
-        module.fail_json(msg=str(exc))
+    conn = connect(module)
     try:
         if params['state'] == 'absent':
             result = remove(module, conn, spec.name, params['remove_storage'])
