@@ -195,16 +195,9 @@ def dhcp_delta(current, wanted):
     for index, (old_ip, new_ip) in enumerate(zip(current['ips'], wanted['ips'])):
         old = old_ip['dhcp'] or {'ranges': [], 'hosts': []}
         new = new_ip['dhcp'] or {'ranges': [], 'hosts': []}
-        for host in old['hosts']:
-            if host not in new['hosts']:
-                steps.append(('delete', 'host', index, host))
-        for rng in old['ranges']:
-            if rng not in new['ranges']:
-                steps.append(('delete', 'range', index, rng))
-        for rng in new['ranges']:
-            if rng not in old['ranges']:
-                steps.append(('add', 'range', index, rng))
-        for host in new['hosts']:
-            if host not in old['hosts']:
-                steps.append(('add', 'host', index, host))
+        # deletions first (hosts before ranges), then additions (ranges before hosts)
+        for command, section, source, other in (('delete', 'host', old, new), ('delete', 'range', old, new),
+                                                ('add', 'range', new, old), ('add', 'host', new, old)):
+            key = section + 's'
+            steps.extend((command, section, index, item) for item in source[key] if item not in other[key])
     return steps

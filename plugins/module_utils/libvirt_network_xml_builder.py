@@ -29,16 +29,24 @@ def _place(root, elem):
     return elem
 
 
-def range_xml(rng):
-    return etree.tostring(etree.Element('range', start=rng[0], end=rng[1]), encoding='unicode')
+def _range_elem(rng):
+    return etree.Element('range', start=rng[0], end=rng[1])
 
 
-def host_xml(host):
+def _host_elem(host):
     elem = etree.Element('host')
     for key in ('mac', 'name', 'ip'):
         if host.get(key):
             elem.set(key, host[key])
-    return etree.tostring(elem, encoding='unicode')
+    return elem
+
+
+def range_xml(rng):
+    return etree.tostring(_range_elem(rng), encoding='unicode')
+
+
+def host_xml(host):
+    return etree.tostring(_host_elem(host), encoding='unicode')
 
 
 def _render_forward(root, spec):
@@ -99,15 +107,8 @@ def _render_dhcp(ip_elem, dhcp):
         elem = etree.SubElement(ip_elem, 'dhcp')
     for child in elem.findall('range') + elem.findall('host'):
         elem.remove(child)
-    anchor = elem.find('bootp')
-    for rng in dhcp['ranges']:
-        new = etree.fromstring(range_xml(rng))
-        if anchor is not None:
-            anchor.addprevious(new)
-        else:
-            elem.append(new)
-    for host in dhcp['hosts']:
-        new = etree.fromstring(host_xml(host))
+    anchor = elem.find('bootp')  # <bootp> stays last, as libvirt writes it
+    for new in [_range_elem(r) for r in dhcp['ranges']] + [_host_elem(h) for h in dhcp['hosts']]:
         if anchor is not None:
             anchor.addprevious(new)
         else:
