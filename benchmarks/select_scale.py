@@ -68,8 +68,8 @@ def build(scale):
 
 def measure(scale):
     # pylint: disable=import-outside-toplevel
-    from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import HostView, rank_candidates
-    from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import load_model
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import HostView, rank_candidates
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
     raw, facts = build(scale)
     baseline = rss_kib()
     start = time.perf_counter()

@@ -11,10 +11,10 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import SelectionError
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_report import diagram_dot, report_markdown
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import HAS_NETADDR
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import ModelError, load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import SelectionError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import diagram_dot, report_markdown
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import HAS_NETADDR
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
 
 
 def _model(maas_model, name):

@@ -11,10 +11,10 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
     HostView, SelectionError, network_readiness as readiness)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import HAS_NETADDR
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import ModelError, load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import HAS_NETADDR
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
 
 
 def network_readiness(facts, maas_model=None):

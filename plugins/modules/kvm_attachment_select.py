@@ -130,14 +130,14 @@ rule:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import host_network_collector
-from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather as host_network_collector
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
     MACVLAN_MODES, SelectionError, select_attachments)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.interface_constraints import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import (
     ConstraintError, parse_constraints)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import ModelError, load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
 
 
 def main():

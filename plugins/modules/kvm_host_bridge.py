@@ -135,13 +135,13 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import bridge_config_renderers as renderers
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge_plan import BridgePlanError, plan_bridge
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge_runtime import apply_lines, rollback_lines
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_links_gather import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist as renderers
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.runtime import apply_lines, rollback_lines
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_gather import (
     IprouteError, gather_links, gather_routes)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import build_host_network
-from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interface import ManagementAddressError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import ManagementAddressError
 
 STATE_DIR = '/run/kvmnet-netboot'
 

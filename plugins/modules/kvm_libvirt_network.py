@@ -178,13 +178,13 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import error_message, libvirt
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_domain_xml import parse_domain_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_spec import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
     NetworkSpecError, desired_spec, dhcp_delta, spec_from_xml)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml_builder import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import (
     host_xml, range_xml, render_network)
 
 

@@ -164,8 +164,8 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import host_network_collector
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather as host_network_collector
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, require_libraries)
 
 

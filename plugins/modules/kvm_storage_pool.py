@@ -63,10 +63,10 @@ pool:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import error_message, libvirt
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import etree, parse_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml
 
 
 def pool_xml(name, path):

@@ -249,15 +249,15 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import domain_xml_builder as builder
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_lock import HostLockTimeout, host_lock
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_connection import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render as builder
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import (
     DOMAIN_STATES, error_message, libvirt)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_module import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_identity import allocate_mac, allocate_tap
-from ansible_collections.kvmnet.netboot.plugins.module_utils.storage_volume_xml import volume_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm_spec import SpecError, build_spec
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import allocate_mac, allocate_tap
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import SpecError, build_spec
 
 SYS_NET = '/sys/class/net'
 

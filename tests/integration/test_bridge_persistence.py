@@ -17,9 +17,9 @@ import pytest
 
 import lab
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import bridge_config_renderers as renderers
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge_plan import plan_bridge
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist as renderers
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import plan_bridge
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'unit', 'fixtures')
 

@@ -13,11 +13,11 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
     SelectionError, rank_candidates, HostView, select_attachments)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import RawNetwork, build_host_network
-from ansible_collections.kvmnet.netboot.plugins.module_utils.interface_constraints import parse_constraints
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import RawNetwork, build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import parse_constraints
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
 
 with open(os.path.join(os.path.dirname(__file__), 'data', 'selection_scenarios.yml')) as handle:
     TABLE = yaml.safe_load(handle)

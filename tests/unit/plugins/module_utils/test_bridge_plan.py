@@ -12,10 +12,10 @@ import configparser
 import pytest
 import yaml
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import bridge_config_renderers as renderers
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge_plan import BridgePlanError, plan_bridge
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge_runtime import apply_lines, rollback_lines
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist as renderers
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.runtime import apply_lines, rollback_lines
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
 
 
 def by_name(facts):

@@ -8,9 +8,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import (
     RawDomain, RawNetwork, build_host_network)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interface import ManagementAddressError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import ManagementAddressError
 
 ADDR = 'iproute2-live-netns-bridge-macvlan-macvtap-tap-ip-j-d-addr.json'
 ROUTES = 'iproute2-live-netns-ip-j-route.json'

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network_collector import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.gather import (
     FactsGatherError, normalise_subsets)
 
 

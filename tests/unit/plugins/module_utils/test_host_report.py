@@ -6,10 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import (
     RawDomain, RawNetwork, build_host_network)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_report import diagram_dot, report_markdown
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import diagram_dot, report_markdown
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
 
 MODEL = {'vlans': [{'id': 1, 'vid': 0, 'fabric': 'rack', 'name': 'pxe', 'dhcp_on': True}],
          'subnets': [{'cidr': '198.51.100.0/24', 'vlan': 1}],

@@ -11,7 +11,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.interface_constraints import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import (
     KEYS, ConstraintError, parse_constraints)
 
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_links import parse_links
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_links import parse_links
 
 
 def by_name(records):

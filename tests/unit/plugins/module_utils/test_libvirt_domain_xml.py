@@ -6,7 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
 
 
 def pick(iface, *keys):

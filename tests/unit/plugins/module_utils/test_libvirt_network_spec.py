@@ -9,9 +9,9 @@ __metaclass__ = type
 import pytest
 from lxml import etree
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_spec import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
     NetworkSpecError, desired_spec, dhcp_delta, spec_from_xml)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml_builder import render_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import render_network
 
 NONE = dict.fromkeys(('forward_mode', 'bridge', 'stp', 'forward_delay', 'mtu', 'forward_devices', 'ips', 'dhcp'))
 

@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml import parse_network_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import XmlDocumentError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import parse_network_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import XmlDocumentError
 
 # file, forward_mode, bridge, forward_devices, dhcp_enabled
 CASES = [

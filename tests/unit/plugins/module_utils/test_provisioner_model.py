@@ -9,8 +9,8 @@ __metaclass__ = type
 import netaddr
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ipv4_free_space import count_free, ipv4_to_int
-from ansible_collections.kvmnet.netboot.plugins.module_utils.provisioner_model import ModelError, load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import count_free, ipv4_to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
 
 
 def net(cidr):

@@ -12,9 +12,9 @@ import re
 import pytest
 from lxml import etree
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import domain_xml_builder as builder
-from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_identity import allocate_mac, allocate_tap
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm_spec import SpecError, build_spec
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render as builder
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import allocate_mac, allocate_tap
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import SpecError, build_spec
 
 NICS = [{'type': 'network', 'source': 'maas'}, {'type': 'bridge', 'source': 'br0', 'boot': True},
         {'type': 'macvlan', 'source': 'eth1'}]

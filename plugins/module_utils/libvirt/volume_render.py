@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import etree
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree
 
 GIB = 1024 ** 3
 

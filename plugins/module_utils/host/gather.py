@@ -11,11 +11,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import libvirt_connection, xml_parsing
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_links_gather import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common import xml_parsing
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import connection as libvirt_connection
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_gather import (
     IprouteError, gather_links, gather_routes)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import SUBSETS, build_host_network
-from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interface import ManagementAddressError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import SUBSETS, build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import ManagementAddressError
 
 
 class FactsGatherError(Exception):

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.attachment_policy import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
     HostView, SelectionError, network_readiness, rank_candidates)
 
 SHOWN_KINDS = ('physical', 'veth', 'bond', 'vlan', 'bridge', 'macvlan')

@@ -12,8 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netmask_to_prefix
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import parse_xml, pci_address, to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netmask_to_prefix
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, pci_address, to_int
 
 FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
 

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host_network import RawDomain, RawNetwork
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import RawDomain, RawNetwork
 
 try:
     import libvirt

@@ -16,8 +16,8 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr, netmask_to_prefix
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import parse_xml, to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr, netmask_to_prefix
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
 
 FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
 # Modes whose bridge libvirt creates and manages (stp/delay apply); others have none or an external one.

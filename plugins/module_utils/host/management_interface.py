@@ -9,8 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_routes import default_route
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import address_in_network, normalise_address
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_routes import default_route
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import address_in_network, normalise_address
 
 
 class ManagementAddressError(ValueError):

@@ -23,7 +23,7 @@ import socket
 import struct
 import sys
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 
 _UNPACK = struct.Struct('!I').unpack
 _pton_v4 = functools.partial(socket.inet_pton, socket.AF_INET)

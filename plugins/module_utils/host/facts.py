@@ -12,11 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_links import parse_links
-from ansible_collections.kvmnet.netboot.plugins.module_utils.iproute2_routes import parse_routes
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_domain_xml import parse_domain_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_xml import parse_network_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.management_interface import find_management
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_links import parse_links
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_routes import parse_routes
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import parse_network_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import find_management
 
 SUBSETS = ('networks', 'interfaces', 'domains')
 

@@ -12,8 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt_network_spec import MANAGED_BRIDGE_MODES
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import etree, parse_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import MANAGED_BRIDGE_MODES
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml
 
 _ORDER = ('name', 'uuid', 'metadata', 'forward', 'bridge', 'mtu', 'mac', 'domain', 'dns', 'ip')
 

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.xml_parsing import etree, parse_xml, to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml, to_int
 
 _DISK_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd', 'ide': 'hd'}
 _XML_TYPE = {'network': 'network', 'bridge': 'bridge', 'macvlan': 'direct'}

@@ -13,9 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.gc_pause import gc_paused
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ipv4_free_space import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.gc_pause import gc_paused
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import (
     count_free, ipv4_array, range_bounds, usable_bounds)
 
 RANGE_TYPES = ('dynamic', 'reserved')

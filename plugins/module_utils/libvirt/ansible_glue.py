@@ -12,7 +12,8 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils import ip_math, libvirt_connection, xml_parsing
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math, xml_parsing
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import connection as libvirt_connection
 
 URI_ARGUMENT_SPEC = dict(uri=dict(type='str', default='qemu:///system'))
 

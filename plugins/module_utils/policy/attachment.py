@@ -12,8 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.gc_pause import gc_paused
-from ansible_collections.kvmnet.netboot.plugins.module_utils.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.gc_pause import gc_paused
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 
 PREFERRED_NETWORKS = ('maas', 'default')
 MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
