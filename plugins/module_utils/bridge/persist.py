@@ -30,17 +30,26 @@ NM_DIR = '/etc/NetworkManager/system-connections'
 IFUPDOWN_DIR = '/etc/network/interfaces.d'
 
 
+def _dynamic(plan, family):
+    """Whether ``family``'s addresses come back by themselves (DHCP, SLAAC) after a reboot."""
+    return (plan.method == 'dhcp') if family == 'ipv4' else (plan.method6 in ('dhcp', 'auto'))
+
+
 def _default_gateway(plan, family):
+    """The default gateway to write for ``family``; None when DHCP or router advertisements bring it."""
+    if _dynamic(plan, family):
+        return None
     for route in plan.routes:
         if route.get('dst') == 'default' and route.get('family') == family and route.get('gateway'):
             return route['gateway']
     return None
 
 
-def _static_addresses(plan):
+def _static_addresses(plan, family=None):
+    """``address/prefix`` of the addresses to write: those no DHCP client or SLAAC brings back."""
     return ['%s/%s' % (a['address'], a['prefix']) for a in plan.addresses
-            if not (a.get('dynamic') and a.get('family') == 'ipv4' and plan.method == 'dhcp')
-            and not (a.get('dynamic') and a.get('family') == 'ipv6')]
+            if not (a.get('dynamic') and _dynamic(plan, a.get('family')))
+            and (family is None or a.get('family') == family)]
 
 
 def _other_routes(plan):
@@ -78,13 +87,15 @@ def netplan_document(plan, facts_by_name):
     if plan.mac:
         bridge['macaddress'] = plan.mac
     bridge['dhcp4'] = plan.method == 'dhcp'
+    bridge['dhcp6'] = plan.method6 == 'dhcp'
+    bridge['accept-ra'] = plan.method6 in ('dhcp', 'auto')
     static = _static_addresses(plan)
     if static:
         bridge['addresses'] = static
     routes = []
     for family in ('ipv4', 'ipv6'):
         gateway = _default_gateway(plan, family)
-        if gateway and not (plan.method == 'dhcp' and family == 'ipv4'):
+        if gateway:
             routes.append({'to': 'default', 'via': gateway})
     routes.extend({'to': r['dst'], 'via': r['gateway']} for r in _other_routes(plan))
     if routes:
@@ -113,22 +124,29 @@ def _keyfile(sections):
     return out.getvalue()
 
 
+def _nm_ip_section(plan, family, dynamic_method):
+    """A keyfile ``[ipv4]``/``[ipv6]`` section: the dynamic method, else manual with the addresses."""
+    static = _static_addresses(plan, family)
+    section = {'method': dynamic_method or ('manual' if static else 'disabled')}
+    for index, address in enumerate(static):
+        section['address%d' % (index + 1)] = address
+    gateway = _default_gateway(plan, family)
+    if gateway:
+        section['gateway'] = gateway
+    return section
+
+
 def render_networkmanager(plan, facts_by_name, directory=NM_DIR):
     files = {}
-    ipv4 = {'method': 'auto' if plan.method == 'dhcp' else ('manual' if _static_addresses(plan) else 'disabled')}
-    v4 = [a for a in _static_addresses(plan) if ':' not in a]
-    for index, address in enumerate(v4):
-        ipv4['address%d' % (index + 1)] = address
-    gateway = _default_gateway(plan, 'ipv4')
-    if gateway and plan.method != 'dhcp':
-        ipv4['gateway'] = gateway
+    ipv4 = _nm_ip_section(plan, 'ipv4', 'auto' if plan.method == 'dhcp' else None)
+    ipv6 = _nm_ip_section(plan, 'ipv6', {'dhcp': 'dhcp', 'auto': 'auto'}.get(plan.method6))
     files['%s/kvmnet-%s.nmconnection' % (directory, plan.bridge)] = _keyfile([
         ('connection', {'id': 'kvmnet-%s' % plan.bridge, 'type': 'bridge', 'interface-name': plan.bridge,
                         'autoconnect': 'true'}),
         ('ethernet', {'cloned-mac-address': plan.mac, 'mtu': plan.mtu}),
         ('bridge', {'stp': 'true' if plan.stp else 'false', 'forward-delay': plan.forward_delay}),
         ('ipv4', ipv4),
-        ('ipv6', {'method': 'auto' if any(a.get('family') == 'ipv6' for a in plan.addresses) else 'disabled'}),
+        ('ipv6', ipv6),
     ])
     port = facts_by_name.get(plan.port, {})
     kind = 'vlan' if plan.new_vlan or port.get('kind') == 'vlan' else (
@@ -152,31 +170,41 @@ def render_ifupdown(plan, facts_by_name, directory=IFUPDOWN_DIR):
     if plan.new_vlan or port.get('kind') == 'vlan':
         lines.append('    vlan-raw-device %s' % (port.get('parent') or plan.device))
     lines += ['', 'auto %s' % plan.bridge]
-    static = [a for a in _static_addresses(plan) if ':' not in a]
+    static = _static_addresses(plan, 'ipv4')
     lines.append('iface %s inet %s' % (plan.bridge, 'dhcp' if plan.method == 'dhcp' else
                                        ('static' if static else 'manual')))
     lines += ['    bridge_ports %s' % plan.port, '    bridge_stp %s' % ('on' if plan.stp else 'off'),
               '    bridge_fd %s' % plan.forward_delay, '    mtu %s' % plan.mtu]
     if plan.mac:
         lines.append('    hwaddress ether %s' % plan.mac)
-    if static and plan.method != 'dhcp':
-        lines.append('    address %s' % static[0])
-        gateway = _default_gateway(plan, 'ipv4')
-        if gateway:
-            lines.append('    gateway %s' % gateway)
-        for extra in static[1:]:
-            lines.append('    up ip addr add %s dev %s' % (extra, plan.bridge))
+    lines += _ifupdown_static(plan, 'ipv4', static)
+    static6 = _static_addresses(plan, 'ipv6')
+    method6 = {'dhcp': 'dhcp', 'auto': 'auto'}.get(plan.method6) or ('static' if static6 else None)
+    if method6:
+        lines += ['', 'iface %s inet6 %s' % (plan.bridge, method6)] + _ifupdown_static(plan, 'ipv6', static6)
     return {'%s/kvmnet-%s' % (directory, plan.bridge): '\n'.join(lines) + '\n'}
 
 
+def _ifupdown_static(plan, family, static):
+    """The address, gateway and extra-address lines of an ``inet``/``inet6 static`` stanza."""
+    if not static:
+        return []
+    lines = ['    address %s' % static[0]]
+    gateway = _default_gateway(plan, family)
+    if gateway:
+        lines.append('    gateway %s' % gateway)
+    for extra in static[1:]:
+        lines.append('    up ip %saddr add %s dev %s' % ('-6 ' if family == 'ipv6' else '', extra, plan.bridge))
+    return lines
+
+
+_RENDERERS = {'netplan': render_netplan, 'networkmanager': render_networkmanager, 'ifupdown': render_ifupdown,
+              'iproute2': lambda plan, facts_by_name: {}}
+
+
 def render(backend, plan, facts_by_name):
-    if backend == 'netplan':
-        return render_netplan(plan, facts_by_name)
-    if backend == 'networkmanager':
-        return render_networkmanager(plan, facts_by_name)
-    if backend == 'ifupdown':
-        return render_ifupdown(plan, facts_by_name)
-    return {}
+    """``{path: content}`` persisting ``plan`` for ``backend`` (one of BACKENDS; iproute2 persists nothing)."""
+    return _RENDERERS[backend](plan, facts_by_name)
 
 
 def detect_backend(exists, listdir):

@@ -2,7 +2,7 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Plan a MAAS-friendly bridge from the host's real picture (the oVirt seed's management network).
+"""Plan a MAAS-friendly bridge from the host's real picture (as oVirt derives its management network).
 
 Input: the ``kvm_host_network`` fact (interfaces, routes, management) and the wanted bridge. Output: a
 BridgePlan - the port device, the addresses, routes and DHCP that move from it to the bridge, the MAC
@@ -14,30 +14,28 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
+from collections import namedtuple
 
-MAX_IFNAME = 15
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import IFNAME_RE, MAX_IFNAME
+
 MIN_MTU = 68
 MAX_MTU = 65535
-IFNAME_RE = re.compile(r'^[^\s/:]{1,15}$')
 
 
 class BridgePlanError(ValueError):
     """The wanted bridge cannot be built from this host's picture; the message says why."""
 
 
-class BridgePlan(object):
-    """What to build. ``changes`` lists, in words, what differs from the host now (empty: nothing to do)."""
+class BridgePlan(namedtuple('BridgePlan', 'bridge port device new_vlan mac mtu stp forward_delay addresses routes '
+                                           'method method6 mtu_members mtu_order touches_management changes '
+                                           'already_bridged')):
+    """What to build. ``changes`` lists, in words, what differs from the host now (empty: nothing to do).
+    Every field must be given: a misspelt one is an error, not a silent None."""
 
-    __slots__ = ('bridge', 'port', 'new_vlan', 'mac', 'mtu', 'stp', 'forward_delay', 'addresses', 'routes',
-                 'method', 'mtu_members', 'mtu_order', 'touches_management', 'changes', 'already_bridged', 'device')
-
-    def __init__(self, **kwargs):
-        for key in self.__slots__:
-            setattr(self, key, kwargs.get(key))
+    __slots__ = ()
 
     def to_dict(self):
-        return dict((key, getattr(self, key)) for key in self.__slots__)
+        return dict(self._asdict())
 
 
 def _check_name(name, what):
@@ -62,12 +60,43 @@ def _members_for_mtu(by_name, device):
     return members
 
 
-def _global(addresses):
+def _routable_addresses(addresses):
     return [a for a in addresses if a.get('scope') not in ('link', 'host')]
 
 
-def plan_bridge(facts, device=None, name=None, mtu=None, stp=False, forward_delay=0, vlan=None):
-    """The BridgePlan for a bridge over ``device`` (default: the management interface)."""
+def address_methods(addresses):
+    """How each family got its addresses: ``(ipv4, ipv6)``.
+
+    IPv4: ``dhcp`` (a dynamic address, with a lease), ``static`` or ``none``. IPv6: ``dhcp`` (a dynamic
+    /128, as DHCPv6 hands out), ``auto`` (another dynamic address: SLAAC), ``static`` or ``none``. The
+    families are kept apart: a static IPv4 host with a SLAAC IPv6 address is static for IPv4.
+    """
+    v4 = [a for a in addresses if a.get('family') == 'ipv4']
+    v6 = [a for a in addresses if a.get('family') == 'ipv6']
+    method = 'dhcp' if any(a.get('dynamic') for a in v4) else ('static' if v4 else 'none')
+    dynamic6 = [a for a in v6 if a.get('dynamic')]
+    if any(a.get('prefix') == 128 for a in dynamic6):
+        method6 = 'dhcp'
+    elif dynamic6:
+        method6 = 'auto'
+    else:
+        method6 = 'static' if v6 else 'none'
+    return method, method6
+
+
+def carried_config(facts, holder_name, holder):
+    """What the bridge holds after the change: the routable addresses and the routes of ``holder``
+    (the device the addresses are on now: the port, or the bridge itself when it exists already),
+    default route included, and the address method of each family. One answer for a new bridge and
+    an existing one, so the persisted files always say what runs."""
+    addresses = [dict(a) for a in _routable_addresses((holder or {}).get('addresses') or [])]
+    routes = [dict(r) for r in facts.get('routes') or [] if r.get('dev') == holder_name]
+    method, method6 = address_methods(addresses)
+    return {'addresses': addresses, 'routes': routes, 'method': method, 'method6': method6}
+
+
+def _validate_request(facts, device, mtu, forward_delay, vlan):
+    """(interfaces by name, management record, the device) - or BridgePlanError before any planning."""
     interfaces = facts.get('interfaces')
     if not isinstance(interfaces, list):
         raise BridgePlanError('the facts have no interfaces: gather kvm_network_facts with the interfaces subset')
@@ -87,12 +116,17 @@ def plan_bridge(facts, device=None, name=None, mtu=None, stp=False, forward_dela
         raise BridgePlanError('forward_delay must be 0-30 seconds, got %s' % forward_delay)
     if vlan is not None and not 1 <= vlan <= 4094:
         raise BridgePlanError('vlan must be 1-4094, got %s' % vlan)
-    source = by_name[device]
+    return by_name, management, device
 
+
+def plan_bridge(facts, device=None, name=None, mtu=None, stp=False, forward_delay=0, vlan=None):
+    """The BridgePlan for a bridge over ``device`` (default: the management interface)."""
+    by_name, management, device = _validate_request(facts, device, mtu, forward_delay, vlan)
+    source = by_name[device]
+    wanted = {'mtu': mtu, 'stp': bool(stp), 'forward_delay': forward_delay}
     # The device is already the bridge (a re-run after the bridge was built over the management NIC).
     if source.get('kind') == 'bridge' and vlan is None and (name is None or name == device):
-        return _plan_existing_bridge(by_name, source, mtu, stp, forward_delay, management)
-
+        return _plan_existing_bridge(facts, by_name, source, wanted, management)
     port = '%s.%d' % (device, vlan) if vlan is not None else device
     name = name or 'br-%s' % port
     _check_name(name, 'bridge name')
@@ -107,69 +141,65 @@ def plan_bridge(facts, device=None, name=None, mtu=None, stp=False, forward_dela
     if existing is not None and existing.get('kind') != 'bridge':
         raise BridgePlanError('%s already exists and is a %s, not a bridge' % (name, existing.get('kind')))
     if existing is not None and vlan is None and source.get('master') == name:
-        return _plan_existing_bridge(by_name, existing, mtu, stp, forward_delay, management, port=device)
+        return _plan_existing_bridge(facts, by_name, existing, wanted, management, port=device)
+    return _plan_new_bridge(facts, by_name, management, source, name, port, vlan, wanted)
 
-    holder = source if vlan is None else by_name.get(port, {'addresses': []})
-    addresses = [dict(a) for a in _global(holder.get('addresses') or [])]
-    routes = [dict(r) for r in facts.get('routes') or [] if r.get('dev') == holder.get('name', port)]
-    wanted_mtu = mtu if mtu is not None else source.get('mtu')
+
+def _plan_new_bridge(facts, by_name, management, source, name, port, vlan, wanted):
+    device = source['name']
+    holder_name = device if vlan is None else port
+    carried = carried_config(facts, holder_name, source if vlan is None else by_name.get(port))
+    wanted_mtu = wanted['mtu'] if wanted['mtu'] is not None else source.get('mtu')
     members = _members_for_mtu(by_name, device)
     mtu_members = dict((m, wanted_mtu) for m in members if (by_name[m].get('mtu') or 0) < wanted_mtu or m == device)
     if vlan is not None:
         mtu_members[port] = wanted_mtu
     mtu_members[name] = wanted_mtu
-    method = 'dhcp' if any(a.get('dynamic') and a.get('family') == 'ipv4' for a in addresses) else \
-        ('static' if addresses else 'none')
     changes = ['create bridge %s (stp %s, forward delay %s s, mtu %s, mac %s)'
-               % (name, 'on' if stp else 'off', forward_delay, wanted_mtu, source.get('mac'))]
+               % (name, 'on' if wanted['stp'] else 'off', wanted['forward_delay'], wanted_mtu, source.get('mac'))]
     if vlan is not None and port not in by_name:
         changes.append('create VLAN %s (id %d) on %s' % (port, vlan, device))
     changes.append('enslave %s to %s' % (port, name))
-    if addresses:
-        moved = ', '.join('%s/%s' % (a['address'], a['prefix']) for a in addresses)
-        changes.append('move %s from %s to %s (%s)' % (moved, holder.get('name', port), name, method))
-    if routes:
-        changes.append('move %d route(s) from %s to %s' % (len(routes), holder.get('name', port), name))
-    for member, value in sorted(mtu_members.items()):
-        if member in by_name and by_name[member].get('mtu') != value:
-            changes.append('mtu %s on %s (was %s)' % (value, member, by_name[member].get('mtu')))
+    if carried['addresses']:
+        moved = ', '.join('%s/%s' % (a['address'], a['prefix']) for a in carried['addresses'])
+        changes.append('move %s from %s to %s (IPv4 %s, IPv6 %s)'
+                       % (moved, holder_name, name, carried['method'], carried['method6']))
+    if carried['routes']:
+        changes.append('move %d route(s) from %s to %s' % (len(carried['routes']), holder_name, name))
+    changes.extend(_mtu_changes(by_name, mtu_members))
     order = [name] + ([port] if vlan is not None else []) + members
     return BridgePlan(bridge=name, port=port, device=device, new_vlan=vlan if port not in by_name else None,
-                      mtu_order=[m for m in order if m in mtu_members],
-                      mac=source.get('mac'), mtu=wanted_mtu, stp=bool(stp), forward_delay=forward_delay,
-                      addresses=addresses, routes=routes, method=method, mtu_members=mtu_members,
+                      mac=source.get('mac'), mtu=wanted_mtu, stp=wanted['stp'], forward_delay=wanted['forward_delay'],
+                      mtu_members=mtu_members, mtu_order=[m for m in order if m in mtu_members],
                       touches_management=management.get('interface') in (device, port),
-                      changes=changes, already_bridged=False)
+                      changes=changes, already_bridged=False, **carried)
 
 
-def _method(addresses):
-    if any(a.get('dynamic') for a in addresses):
-        return 'dhcp'
-    return 'static' if addresses else 'none'
+def _mtu_changes(by_name, mtu_members):
+    return ['mtu %s on %s (was %s)' % (value, member, by_name[member].get('mtu'))
+            for member, value in sorted(mtu_members.items())
+            if member in by_name and by_name[member].get('mtu') != value]
 
 
-def _plan_existing_bridge(by_name, bridge, mtu, stp, forward_delay, management, port=None):
-    """The bridge exists: only its STP, forward delay and MTU can still differ."""
+def _plan_existing_bridge(facts, by_name, bridge, wanted, management, port=None):
+    """The bridge exists: only its STP, forward delay and MTU can still differ. Its addresses and routes
+    stay where they are, and are what the persisted files describe."""
     changes = []
-    if bool(bridge.get('stp')) != bool(stp):
-        changes.append('stp %s on %s' % ('on' if stp else 'off', bridge['name']))
-    if forward_delay is not None and bridge.get('forward_delay') != forward_delay:
-        changes.append('forward delay %s s on %s (was %s)' % (forward_delay, bridge['name'], bridge.get('forward_delay')))
-    wanted_mtu = mtu if mtu is not None else bridge.get('mtu')
+    if bool(bridge.get('stp')) != wanted['stp']:
+        changes.append('stp %s on %s' % ('on' if wanted['stp'] else 'off', bridge['name']))
+    delay = wanted['forward_delay']
+    if delay is not None and bridge.get('forward_delay') != delay:
+        changes.append('forward delay %s s on %s (was %s)' % (delay, bridge['name'], bridge.get('forward_delay')))
+    wanted_mtu = wanted['mtu'] if wanted['mtu'] is not None else bridge.get('mtu')
     # VM taps follow libvirt's settings; the uplink ports (NIC, bond, VLAN - or a veth in a lab) are ours.
     ports = [p for p in bridge.get('ports') or [] if by_name.get(p, {}).get('kind') not in ('tap', 'macvtap')]
     members = [bridge['name']]
     for name in ports:
         members.extend(_members_for_mtu(by_name, name))
     mtu_members = dict((m, wanted_mtu) for m in members if m in by_name)
-    for member in sorted(mtu_members):
-        if by_name[member].get('mtu') != wanted_mtu:
-            changes.append('mtu %s on %s (was %s)' % (wanted_mtu, member, by_name[member].get('mtu')))
-    addresses = _global(bridge.get('addresses') or [])
+    changes.extend(_mtu_changes(by_name, mtu_members))
     return BridgePlan(bridge=bridge['name'], port=port or (ports[0] if ports else None), device=bridge['name'],
-                      mtu_order=[m for m in members if m in mtu_members],
-                      new_vlan=None, mac=bridge.get('mac'), mtu=wanted_mtu, stp=bool(stp),
-                      forward_delay=forward_delay, addresses=addresses, routes=[],
-                      method=_method(addresses),
-                      mtu_members=mtu_members, changes=changes, already_bridged=True,
-                      touches_management=bool(changes) and management.get('interface') == bridge['name'])
+                      new_vlan=None, mac=bridge.get('mac'), mtu=wanted_mtu, stp=wanted['stp'], forward_delay=delay,
+                      mtu_members=mtu_members, mtu_order=[m for m in members if m in mtu_members],
+                      touches_management=bool(changes) and management.get('interface') == bridge['name'],
+                      changes=changes, already_bridged=True, **carried_config(facts, bridge['name'], bridge))

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The bridge planner, runtime lines and renderers on real captures and on the oVirt seed's example."""
+"""The bridge planner, runtime lines and renderers on real captures and on the example of oVirt's management-network design."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist as renderers
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import (
+    BridgePlanError, address_methods, plan_bridge)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.runtime import apply_lines, rollback_lines
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
 
@@ -23,7 +24,7 @@ def by_name(facts):
 
 
 def seed_facts():
-    """The oVirt seed: the host's IP is DHCP on bond4.3000, bond4 = eth2 + eth3."""
+    """oVirt's management-network example: the host's IP is DHCP on bond4.3000, bond4 = eth2 + eth3."""
     def nic(name, **extra):
         record = {'name': name, 'kind': 'physical', 'mac': None, 'mtu': 1500, 'master': None, 'ports': [],
                   'parent': None, 'vlan_id': None, 'addresses': [], 'mode': None, 'stp': None,
@@ -120,6 +121,45 @@ def test_already_bridged_host_needs_nothing(fixture_json):
     # asking for the NIC under it gives the same answer
     again = plan_bridge(facts, device='enp1s0')
     assert again.already_bridged and again.changes == []
+
+
+def test_already_bridged_static_with_slaac_keeps_gateway_and_methods(fixture_json):
+    """A hand-built (or runtime-only) bridge with a static IPv4 address, a SLAAC IPv6 address and a static
+    default route: persisting it must keep the route and say static for IPv4, automatic for IPv6."""
+    facts = build_host_network(
+        links=fixture_json('iproute2-live-netns-static-bridge-slaac-ip-j-d-addr.json'),
+        routes_v4=fixture_json('iproute2-live-netns-static-bridge-slaac-ip-j-route.json'),
+        routes_v6=fixture_json('iproute2-live-netns-static-bridge-slaac-ip-j-6-route.json'))
+    plan = plan_bridge(facts)
+    assert plan.already_bridged and plan.changes == [] and plan.bridge == 'br-enp1s0'
+    assert (plan.method, plan.method6) == ('static', 'auto')
+    assert [r['dst'] for r in plan.routes if r['family'] == 'ipv4'] == ['default', '198.51.100.0/24']
+    netplan = yaml.safe_load(list(renderers.render_netplan(plan, by_name(facts)).values())[0])['network']
+    bridge = netplan['bridges']['br-enp1s0']
+    assert bridge['dhcp4'] is False and bridge['accept-ra'] is True and bridge['dhcp6'] is False
+    assert bridge['addresses'] == ['198.51.100.10/24']  # the SLAAC address comes back by itself
+    assert bridge['routes'] == [{'to': 'default', 'via': '198.51.100.1'}]
+    parser = configparser.ConfigParser()
+    parser.read_string(renderers.render_networkmanager(plan, by_name(facts))[
+        '/etc/NetworkManager/system-connections/kvmnet-br-enp1s0.nmconnection'])
+    assert dict(parser['ipv4']) == {'method': 'manual', 'address1': '198.51.100.10/24', 'gateway': '198.51.100.1'}
+    assert dict(parser['ipv6']) == {'method': 'auto'}
+    ifupdown = renderers.render_ifupdown(plan, by_name(facts))['/etc/network/interfaces.d/kvmnet-br-enp1s0']
+    assert 'iface br-enp1s0 inet static' in ifupdown and '    gateway 198.51.100.1' in ifupdown
+    assert 'iface br-enp1s0 inet6 auto' in ifupdown
+
+
+@pytest.mark.parametrize('addresses, methods', [
+    ([], ('none', 'none')),
+    ([{'family': 'ipv4', 'dynamic': True, 'prefix': 24}], ('dhcp', 'none')),
+    ([{'family': 'ipv4', 'dynamic': False, 'prefix': 24}, {'family': 'ipv6', 'dynamic': True, 'prefix': 64}],
+     ('static', 'auto')),
+    ([{'family': 'ipv6', 'dynamic': True, 'prefix': 128}, {'family': 'ipv6', 'dynamic': True, 'prefix': 64}],
+     ('none', 'dhcp')),
+    ([{'family': 'ipv6', 'dynamic': False, 'prefix': 64}], ('none', 'static')),
+])
+def test_address_methods_per_family(addresses, methods):
+    assert address_methods(addresses) == methods
 
 
 def test_already_bridged_but_stp_on(fixture_json):
