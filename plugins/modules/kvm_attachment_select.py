@@ -120,37 +120,52 @@ candidates:
   elements: dict
 rule:
   description:
-    - Which step decided. C(a) - the first preferred libvirt network (C(maas), else C(default)) passed;
-      C(b) - a later one was taken because an earlier one was refused; C(c-bridge), C(c-macvlan);
-      C(unknown-host); C(constraints).
+    - Which step decided.
+    - C(preferred-network) - the first preferred libvirt network present (C(maas), else C(default)) passed.
+    - C(fallback-network) - a later preferred network was taken because an earlier one was refused.
+    - C(unknown-host) - MAAS does not know this host, so C(maas)/C(default) were taken without a VLAN check
+      (MAAS 2.4 behaviour).
+    - C(host-bridge) - a host bridge on a VLAN where MAAS serves or relays DHCP.
+    - C(macvlan) - macvlan on a NIC, bond or VLAN where MAAS serves or relays DHCP.
+    - C(constraints) - MAAS-style interface constraints decided.
   returned: success
   type: str
-  sample: c-bridge
+  choices: [preferred-network, fallback-network, unknown-host, host-bridge, macvlan, constraints]
+  sample: host-bridge
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather as host_network_collector
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
-    MACVLAN_MODES, SelectionError, select_attachments)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import (
-    ConstraintError, parse_constraints)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
-    URI_ARGUMENT_SPEC, require_libraries)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import SelectionError, select_attachments
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import ConstraintError, parse_constraints
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
+
+ARGUMENT_SPEC = dict(
+    URI_ARGUMENT_SPEC,
+    facts=dict(type='dict'),
+    maas_model=dict(type='dict', required=True),
+    interfaces=dict(type='raw'),
+    default_macvlan_mode=dict(type='str', default='bridge', choices=list(MACVLAN_MODES)),
+)
+
+
+def host_facts(module):
+    """The facts given, or the host's links and libvirt networks gathered now."""
+    if module.params['facts'] is not None:
+        return module.params['facts']
+    require_libraries(module, 'libvirt-python', 'lxml')
+    try:
+        return gather.collect(host_commands(module), module.params['uri'], ['interfaces', 'networks'])
+    except gather.FactsGatherError as exc:
+        module.fail_json(msg='cannot gather the host network picture: %s' % exc)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            URI_ARGUMENT_SPEC,
-            facts=dict(type='dict'),
-            maas_model=dict(type='dict', required=True),
-            interfaces=dict(type='raw'),
-            default_macvlan_mode=dict(type='str', default='bridge', choices=list(MACVLAN_MODES)),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     require_libraries(module, 'netaddr')
     try:
@@ -158,13 +173,7 @@ def main():
         model = load_model(params['maas_model'])
     except (ConstraintError, ModelError) as exc:
         module.fail_json(msg=str(exc))
-    facts = params['facts']
-    if facts is None:
-        require_libraries(module, 'libvirt-python', 'lxml')
-        try:
-            facts = host_network_collector.collect(module, params['uri'], ['interfaces', 'networks'])
-        except host_network_collector.FactsGatherError as exc:
-            module.fail_json(msg='cannot gather the host network picture: %s' % exc)
+    facts = host_facts(module)
     try:
         selection = select_attachments(facts, model, constraints, params['default_macvlan_mode'])
     except SelectionError as exc:

@@ -82,13 +82,33 @@ options:
         type: bool
         default: true
       ranges:
-        description: Address ranges, C(start) and C(end).
+        description: Address ranges.
         type: list
         elements: dict
+        suboptions:
+          start:
+            description: First address of the range.
+            type: str
+            required: true
+          end:
+            description: Last address of the range.
+            type: str
+            required: true
       hosts:
-        description: Fixed leases, C(mac), C(ip), C(name).
+        description: Fixed leases.
         type: list
         elements: dict
+        suboptions:
+          mac:
+            description: The VM NIC's MAC address.
+            type: str
+          ip:
+            description: The address it is given.
+            type: str
+            required: true
+          name:
+            description: The host name it is given.
+            type: str
   mtu:
     description: MTU of the network's bridge and taps.
     type: int
@@ -103,7 +123,7 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Nothing is defined, updated, started or stopped.
+    details: Nothing is defined, updated, started, stopped or written (no backup file either).
   diff_mode:
     support: full
     details: The persistent XML before and after.
@@ -146,9 +166,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 network:
-  description: C(name), C(uuid), C(active), C(persistent), C(autostart), C(dhcp_enabled) after the run.
+  description: C(name), C(uuid), C(active), C(persistent), C(autostart), C(dhcp_enabled) after the run
+    (in check mode, what they would be; C(uuid) is null for a network not defined yet).
   returned: always
   type: dict
+  sample: {name: default, uuid: 6a1d5b9e-5c4e-4b8e-9f2c-0d1b2c3d4e5f, active: true, persistent: true,
+           autostart: true, dhcp_enabled: false}
 previous_xml:
   description: The persistent XML before the run (empty when the network did not exist).
   returned: always
@@ -169,7 +192,7 @@ affected_domains:
   elements: str
 backup_file:
   description: Where the previous XML was written.
-  returned: when O(backup=true) and something changed
+  returned: when O(backup=true) and the definition changed or was removed (not in check mode)
   type: str
 '''
 
@@ -178,21 +201,49 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES, is_local_uri
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, connect, require_libraries)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import (
+    error_message, libvirt, lookup_or_none)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_plan import (
+    STATES, NetworkFound, plan_network)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import host_xml, range_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
-    NetworkSpecError, desired_spec, dhcp_delta, spec_from_xml)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import (
-    host_xml, range_xml, render_network)
+    NetworkSpecError, spec_from_xml)
 
-
-def lookup(conn, name):
-    try:
-        return conn.networkLookupByName(name)
-    except libvirt.libvirtError:
-        return None
+ARGUMENT_SPEC = dict(
+    URI_ARGUMENT_SPEC,
+    name=dict(type='str', required=True),
+    state=dict(type='str', default='active', choices=list(STATES)),
+    autostart=dict(type='bool'),
+    forward_mode=dict(type='str', choices=['isolated'] + list(FORWARD_MODES)),
+    bridge=dict(type='str'),
+    stp=dict(type='bool'),
+    forward_delay=dict(type='int'),
+    forward_devices=dict(type='list', elements='str'),
+    ips=dict(type='list', elements='dict', options=dict(
+        address=dict(type='str', required=True),
+        prefix=dict(type='int', required=True),
+    )),
+    dhcp=dict(type='dict', options=dict(
+        enabled=dict(type='bool', default=True),
+        ranges=dict(type='list', elements='dict', options=dict(
+            start=dict(type='str', required=True),
+            end=dict(type='str', required=True),
+        )),
+        hosts=dict(type='list', elements='dict', options=dict(
+            mac=dict(type='str'),
+            ip=dict(type='str', required=True),
+            name=dict(type='str'),
+        )),
+    )),
+    mtu=dict(type='int'),
+    backup=dict(type='bool', default=False),
+    backup_dir=dict(type='path', default='/var/lib/kvmnet-netboot/network-backups'),
+)
 
 
 def attached_domains(conn, name):
@@ -211,164 +262,122 @@ def write_backup(directory, name, xml):
     return path
 
 
-def dhcp_updates(net, steps, active):
-    flags = libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG
-    if active:
-        flags |= libvirt.VIR_NETWORK_UPDATE_AFFECT_LIVE
-    for command, section, index, item in steps:
-        cmd = libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE if command == 'delete' else \
-            libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST
-        if section == 'range':
-            net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_RANGE, index, range_xml(item), flags)
-        else:
-            net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, index, host_xml(item), flags)
+class NetworkExecutor(object):
+    """Runs a NetworkPlan's steps against libvirt, one method per action."""
+
+    def __init__(self, module, conn, net):
+        self.module = module
+        self.conn = conn
+        self.net = net
+        self.backup_file = None
+
+    def run(self, steps):
+        for action, argument in steps:
+            getattr(self, 'do_' + action)(argument)
+        return self.net
+
+    def do_backup(self, xml):
+        params = self.module.params
+        try:
+            self.backup_file = write_backup(params['backup_dir'], params['name'], xml)
+        except (IOError, OSError) as exc:
+            self.module.fail_json(msg='cannot write the backup of network %s to %s: %s; nothing was changed'
+                                  % (params['name'], params['backup_dir'], exc))
+
+    def do_define(self, xml):
+        self.net = self.conn.networkDefineXML(xml)
+
+    def do_update(self, update):
+        flags = libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG
+        if update['live']:
+            flags |= libvirt.VIR_NETWORK_UPDATE_AFFECT_LIVE
+        for command, section, index, item in update['changes']:
+            cmd = libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE if command == 'delete' else \
+                libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST
+            if section == 'range':
+                self.net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_RANGE, index, range_xml(item), flags)
+            else:
+                self.net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, index, host_xml(item), flags)
+
+    def do_destroy(self, dummy):
+        self.net.destroy()
+
+    def do_create(self, dummy):
+        self.net.create()
+
+    def do_autostart(self, value):
+        self.net.setAutostart(1 if value else 0)
+
+    def do_undefine(self, dummy):
+        if self.net.isPersistent():
+            self.net.undefine()
 
 
 def check_host_bridge(module, spec):
-    if spec['forward_mode'] == 'bridge' and spec['bridge'] and is_local(module.params['uri']):
-        if not os.path.isdir('/sys/class/net/%s/bridge' % spec['bridge']):
+    if spec and spec['forward_mode'] == 'bridge' and spec['bridge'] and is_local_uri(module.params['uri']):
+        if not sysfs.is_bridge(spec['bridge']):
             module.fail_json(msg='forward_mode bridge needs an existing host bridge, and %s is not one on this host; '
                                  'build it first (role kvmnet.netboot.maas_bridge)' % spec['bridge'])
 
 
-def is_local(uri):
-    return '//' in uri and uri.split('//', 1)[1].startswith('/')
-
-
-def summary(net):
+def network_summary(net):
     return {'name': net.name(), 'uuid': net.UUIDString(), 'active': bool(net.isActive()),
             'persistent': bool(net.isPersistent()), 'autostart': bool(net.autostart()),
             'dhcp_enabled': any(ip['dhcp'] for ip in spec_from_xml(net.XMLDesc(0))['ips'])}
 
 
-def ensure_absent(module, conn, net, result):
-    if net is None:
-        return result
-    result.update(changed=True, applied='undefine', previous_xml=net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE),
-                  affected_domains=attached_domains(conn, module.params['name']) if net.isActive() else [])
-    result['diff'] = {'before': result['previous_xml'], 'after': ''}
-    if module.params['backup']:
-        result['backup_file'] = write_backup(module.params['backup_dir'], module.params['name'], result['previous_xml'])
-    if not module.check_mode:
-        if net.isActive():
-            net.destroy()
-        if net.isPersistent():
-            net.undefine()
+def planned_summary(name, plan, found):
+    """What network_summary would say after the plan (check mode, or absent)."""
+    if plan.spec is None:
+        return {'name': name, 'uuid': None, 'active': False, 'persistent': False, 'autostart': False,
+                'dhcp_enabled': False}
+    return {'name': name, 'uuid': None, 'active': plan.tracker.after('active'),
+            'persistent': True, 'autostart': plan.tracker.after('autostart', bool(found and found.autostart)),
+            'dhcp_enabled': any(i['dhcp'] for i in plan.spec['ips'])}
+
+
+def run(module, conn):
+    name = module.params['name']
+    net = lookup_or_none(conn.networkLookupByName, name)
+    found = None if net is None else NetworkFound(
+        net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE), bool(net.isActive()), bool(net.autostart()))
+    plan = plan_network(name, found, module.params)
+    check_host_bridge(module, plan.spec)
+    result = {'changed': plan.changed, 'applied': plan.applied, 'previous_xml': found.xml if found else '',
+              'affected_domains': attached_domains(conn, name) if plan.disconnects and found else []}
+    if plan.applied == 'define+restart' and result['affected_domains']:
+        module.warn('restarting network %s disconnects running domains %s until their NICs are re-attached'
+                    % (name, ', '.join(result['affected_domains'])))
+    if module._diff and plan.changed:  # pylint: disable=protected-access
+        result['diff'] = plan.tracker.as_diff()
+    if module.check_mode:
+        result['network'] = planned_summary(name, plan, found)
+    else:
+        executor = NetworkExecutor(module, conn, net)
+        net = executor.run(plan.steps)
+        if executor.backup_file:
+            result['backup_file'] = executor.backup_file
+        result['network'] = network_summary(net) if plan.spec is not None else planned_summary(name, plan, found)
+    if plan.spec is not None:
+        result['xml'] = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE) if net is not None and not module.check_mode \
+            else plan.xml
     return result
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            URI_ARGUMENT_SPEC,
-            name=dict(type='str', required=True),
-            state=dict(type='str', default='active', choices=['present', 'active', 'inactive', 'absent']),
-            autostart=dict(type='bool'),
-            forward_mode=dict(type='str', choices=['isolated', 'nat', 'route', 'open', 'bridge', 'private', 'vepa',
-                                                   'passthrough', 'hostdev']),
-            bridge=dict(type='str'),
-            stp=dict(type='bool'),
-            forward_delay=dict(type='int'),
-            forward_devices=dict(type='list', elements='str'),
-            ips=dict(type='list', elements='dict', options=dict(
-                address=dict(type='str', required=True),
-                prefix=dict(type='int', required=True),
-            )),
-            dhcp=dict(type='dict', options=dict(
-                enabled=dict(type='bool', default=True),
-                ranges=dict(type='list', elements='dict'),
-                hosts=dict(type='list', elements='dict'),
-            )),
-            mtu=dict(type='int'),
-            backup=dict(type='bool', default=False),
-            backup_dir=dict(type='path', default='/var/lib/kvmnet-netboot/network-backups'),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
-    params = module.params
     conn = connect(module)
     try:
         result = run(module, conn)
     except NetworkSpecError as exc:
-        module.fail_json(msg='network %s: %s' % (params['name'], exc))
+        module.fail_json(msg='network %s: %s' % (module.params['name'], exc))
     except libvirt.libvirtError as exc:
-        module.fail_json(msg='libvirt refused the change to network %s: %s' % (params['name'], error_message(exc)))
+        module.fail_json(msg='libvirt refused the change to network %s: %s'
+                         % (module.params['name'], error_message(exc)))
     finally:
         conn.close()
     module.exit_json(**result)
-
-
-def run(module, conn):
-    params = module.params
-    name = params['name']
-    net = lookup(conn, name)
-    result = {'changed': False, 'applied': 'none', 'affected_domains': [], 'previous_xml': ''}
-    if params['state'] == 'absent':
-        result = ensure_absent(module, conn, net, result)
-        result['network'] = {'name': name, 'active': False, 'persistent': False}
-        return result
-    before_xml = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE) if net is not None else None
-    current = spec_from_xml(before_xml) if before_xml else None
-    wanted = desired_spec(current, params)
-    check_host_bridge(module, wanted)
-    after_xml = render_network(name, wanted, before_xml) if current != wanted or net is None else before_xml
-    result['previous_xml'] = before_xml or ''
-    changed_definition = net is None or current != wanted
-    if changed_definition:
-        result['changed'] = True
-        result['diff'] = {'before_header': '%s (persistent XML)' % name, 'before': before_xml or '',
-                          'after_header': '%s (persistent XML)' % name, 'after': after_xml}
-        if params['backup'] and before_xml:
-            result['backup_file'] = write_backup(params['backup_dir'], name, before_xml) \
-                if not module.check_mode else os.path.join(params['backup_dir'], '%s-<timestamp>.xml' % name)
-    active = net is not None and bool(net.isActive())
-    if net is None:
-        result['applied'] = 'create'
-        if not module.check_mode:
-            net = conn.networkDefineXML(after_xml)
-    elif changed_definition:
-        steps = dhcp_delta(current, wanted)
-        if steps is not None:
-            result['applied'] = 'update'
-            if not module.check_mode:
-                dhcp_updates(net, steps, active)
-        elif active:
-            result['applied'] = 'define+restart'
-            result['affected_domains'] = attached_domains(conn, name)
-            if result['affected_domains']:
-                module.warn('restarting network %s disconnects running domains %s until their NICs are re-attached'
-                            % (name, ', '.join(result['affected_domains'])))
-            if not module.check_mode:
-                net = conn.networkDefineXML(after_xml)
-                net.destroy()
-                net.create()
-        else:
-            result['applied'] = 'define'
-            if not module.check_mode:
-                net = conn.networkDefineXML(after_xml)
-    if params['autostart'] is not None and (net is None or bool(net.autostart()) != params['autostart']):
-        result['changed'] = True
-        if net is not None and not module.check_mode:
-            net.setAutostart(1 if params['autostart'] else 0)
-    if params['state'] == 'active' and not active and not (net is not None and net.isActive()):
-        result['changed'] = True
-        if net is not None and not module.check_mode:
-            net.create()
-    elif params['state'] == 'inactive' and net is not None and net.isActive():
-        result['changed'] = True
-        result['affected_domains'] = attached_domains(conn, name)
-        if not module.check_mode:
-            net.destroy()
-    if net is not None and not module.check_mode:
-        result['xml'] = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)
-        result['network'] = summary(net)
-    else:
-        result['xml'] = after_xml
-        result['network'] = summary(net) if net is not None else {'name': name, 'uuid': None, 'active': False,
-                                                                  'persistent': False, 'autostart': False,
-                                                                  'dhcp_enabled': any(i['dhcp'] for i in wanted['ips'])}
-    return result
 
 
 if __name__ == '__main__':

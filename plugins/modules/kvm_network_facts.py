@@ -164,26 +164,25 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather as host_network_collector
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
-    URI_ARGUMENT_SPEC, require_libraries)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries
+
+ARGUMENT_SPEC = dict(
+    URI_ARGUMENT_SPEC,
+    gather_subset=dict(type='list', elements='str', default=['all']),
+    management_ip=dict(type='str'),
+)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            URI_ARGUMENT_SPEC,
-            gather_subset=dict(type='list', elements='str', default=['all']),
-            management_ip=dict(type='str'),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
     try:
-        subsets = host_network_collector.normalise_subsets(module.params['gather_subset'])
-        facts = host_network_collector.collect(
-            module, module.params['uri'], subsets, module.params['management_ip'])
-    except host_network_collector.FactsGatherError as exc:
+        subsets = gather.normalise_subsets(module.params['gather_subset'])
+        commands = host_commands(module) if 'interfaces' in subsets else None
+        facts = gather.collect(commands, module.params['uri'], subsets, module.params['management_ip'])
+    except gather.FactsGatherError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, ansible_facts={'kvm_host_network': facts})
 

@@ -40,7 +40,8 @@ attributes:
   check_mode:
     support: full
   diff_mode:
-    support: none
+    support: full
+    details: Whether the pool is defined, active and autostarted, before and after.
   platform:
     platforms: posix
 author:
@@ -56,82 +57,93 @@ EXAMPLES = r'''
 
 RETURN = r'''
 pool:
-  description: C(name), C(path), C(active), C(autostart) after the run.
+  description: C(name), C(path), C(active), C(autostart) after the run (what they would be, in check
+    mode); the same four keys for every state (C(path) null and the flags false once absent).
   returned: always
   type: dict
+  sample: {name: default, path: /var/lib/libvirt/images, active: true, autostart: true}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
-    URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, connect, require_libraries
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import PoolFound, plan_pool, pool_path
+
+ARGUMENT_SPEC = dict(
+    URI_ARGUMENT_SPEC,
+    name=dict(type='str', required=True),
+    path=dict(type='path'),
+    state=dict(type='str', default='active', choices=['active', 'absent']),
+    autostart=dict(type='bool', default=True),
+)
 
 
-def pool_xml(name, path):
-    root = etree.Element('pool', type='dir')
-    etree.SubElement(root, 'name').text = name
-    target = etree.SubElement(root, 'target')
-    etree.SubElement(target, 'path').text = path
-    return etree.tostring(root, encoding='unicode')
+class PoolExecutor(object):
+    """Runs the steps of plan_pool against libvirt, one method per action."""
+
+    def __init__(self, conn, pool):
+        self.conn = conn
+        self.pool = pool
+
+    def run(self, steps):
+        for action, argument in steps:
+            getattr(self, 'do_' + action)(argument)
+        return self.pool
+
+    def do_define(self, xml):
+        self.pool = self.conn.storagePoolDefineXML(xml, 0)
+
+    def do_build(self, dummy):
+        self.pool.build(0)
+
+    def do_start(self, dummy):
+        self.pool.create(0)
+
+    def do_autostart(self, value):
+        self.pool.setAutostart(1 if value else 0)
+
+    def do_destroy(self, dummy):
+        self.pool.destroy()
+
+    def do_undefine(self, dummy):
+        self.pool.undefine()
+
+
+def run(module, conn):
+    params = module.params
+    pool = lookup_or_none(conn.storagePoolLookupByName, params['name'])
+    found = None if pool is None else PoolFound(pool_path(pool.XMLDesc(0)), bool(pool.isActive()),
+                                                bool(pool.autostart()))
+    if found is None and params['state'] == 'active' and not params['path']:
+        module.fail_json(msg='storage pool %s does not exist: give path to define it' % params['name'])
+    if found is not None and params['path'] and found.path != params['path']:
+        module.warn('storage pool %s already uses %s, not %s; left as it is' % (params['name'], found.path,
+                                                                             params['path']))
+    steps, tracker = plan_pool(params['name'], found, params['state'], params['path'], params['autostart'])
+    if not module.check_mode:
+        PoolExecutor(conn, pool).run(steps)
+    present = params['state'] == 'active'
+    result = {'changed': tracker.changed,
+              'pool': {'name': params['name'], 'path': (found.path if found else params['path']) if present else None,
+                       'active': present, 'autostart': tracker.after('autostart', False) if present else False}}
+    if module._diff and tracker.changed:  # pylint: disable=protected-access
+        result['diff'] = tracker.as_diff()
+    return result
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            URI_ARGUMENT_SPEC,
-            name=dict(type='str', required=True),
-            path=dict(type='path'),
-            state=dict(type='str', default='active', choices=['active', 'absent']),
-            autostart=dict(type='bool', default=True),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml')
-    params = module.params
     conn = connect(module)
-    changed = False
     try:
-        try:
-            pool = conn.storagePoolLookupByName(params['name'])
-        except libvirt.libvirtError:
-            pool = None
-        if params['state'] == 'absent':
-            if pool is not None:
-                changed = True
-                if not module.check_mode:
-                    if pool.isActive():
-                        pool.destroy()
-                    pool.undefine()
-            module.exit_json(changed=changed, pool={'name': params['name'], 'active': False})
-        if pool is None:
-            if not params['path']:
-                module.fail_json(msg='storage pool %s does not exist: give path to define it' % params['name'])
-            changed = True
-            if module.check_mode:
-                module.exit_json(changed=True, pool={'name': params['name'], 'path': params['path'], 'active': True,
-                                                     'autostart': params['autostart']})
-            pool = conn.storagePoolDefineXML(pool_xml(params['name'], params['path']), 0)
-            pool.build(0)
-        path = parse_xml(pool.XMLDesc(0), 'pool').findtext('target/path')
-        if params['path'] and path != params['path']:
-            module.warn('storage pool %s already uses %s, not %s; left as it is'
-                        % (params['name'], path, params['path']))
-        if not pool.isActive():
-            changed = True
-            if not module.check_mode:
-                pool.create(0)
-        if bool(pool.autostart()) != params['autostart']:
-            changed = True
-            if not module.check_mode:
-                pool.setAutostart(1 if params['autostart'] else 0)
-        module.exit_json(changed=changed, pool={'name': params['name'], 'path': path, 'active': bool(pool.isActive()),
-                                                'autostart': bool(pool.autostart())})
+        result = run(module, conn)
     except libvirt.libvirtError as exc:
-        module.fail_json(msg='libvirt refused the change to storage pool %s: %s' % (params['name'], error_message(exc)))
+        module.fail_json(msg='libvirt refused the change to storage pool %s: %s'
+                         % (module.params['name'], error_message(exc)))
     finally:
         conn.close()
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

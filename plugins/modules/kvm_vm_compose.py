@@ -93,6 +93,7 @@ options:
       mode:
         description:
           - Macvlan mode - C(bridge), C(private), C(vepa) or C(passthru); C(bridge) when not given.
+          - These are MAAS's words; C(passthru) is written as libvirt's C(passthrough) in the domain XML.
           - Ignored for other types (attachments carry a null mode for them, which templating may turn into
             the text C(None)).
         type: str
@@ -148,10 +149,12 @@ options:
     default: kn
   recreate:
     description: When the definition must change, undefine and define the domain instead of updating it.
+      Refused with O(state=absent).
     type: bool
     default: false
   remove_storage:
-    description: With O(state=absent), also delete the VM's volumes (those named after it).
+    description: With O(state=absent), also delete the VM's volumes (those named after it). Refused with other
+      states, where it would do nothing.
     type: bool
     default: false
   start_timeout:
@@ -166,7 +169,8 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Nothing is defined, created, started or stopped; the result says what would change.
+    details: Nothing is defined, created, started or stopped, and the host lock file is not touched; the
+      result says what would change.
   diff_mode:
     support: full
     details: The persistent XML before and after.
@@ -242,43 +246,81 @@ maas:
   type: dict
   sample: {power_type: virsh, power_parameters: {power_address: "qemu+ssh://root@kvm01/system", power_id: node01},
            pxe_mac_address: "52:54:00:1c:9a:03"}
+created_volumes:
+  description: The volumes created for the VM's disks, as C(pool/volume) (that would be, in check mode).
+  returned: unless state is absent
+  type: list
+  elements: str
+  sample: [default/node01-disk0.qcow2]
+removed_volumes:
+  description: The VM's volumes deleted with O(remove_storage=true), as C(pool/volume).
+  returned: when state is absent
+  type: list
+  elements: str
+  sample: [default/node01-disk0.qcow2]
 '''
 
+import contextlib
 import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render as builder
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import is_local_uri
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import (
-    DOMAIN_STATES, error_message, libvirt)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
-    URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import allocate_mac, allocate_tap
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, connect, require_libraries
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import DOMAIN_STATES, error_message, libvirt, lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import SpecError, build_spec
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import STATES, DomainFound, plan_compose, plan_removal, restart_required
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import IdentityConflict, nic_identities
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import (
+    BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields)
 
-SYS_NET = '/sys/class/net'
+ARGUMENT_SPEC = dict(
+    URI_ARGUMENT_SPEC,
+    name=dict(type='str', required=True),
+    state=dict(type='str', default='present', choices=list(STATES)),
+    vcpus=dict(type='int', default=1),
+    memory_mib=dict(type='int', default=1024),
+    disks=dict(type='list', elements='dict', default=[], options=dict(
+        size_gib=dict(type='float', required=True),
+        pool=dict(type='str', default='default'),
+        format=dict(type='str', default='qcow2', choices=list(DISK_FORMATS)),
+        bus=dict(type='str', default='virtio', choices=list(DISK_BUSES)),
+    )),
+    interfaces=dict(type='list', elements='dict', default=[], options=dict(
+        type=dict(type='str', required=True, choices=list(INTERFACE_TYPES)),
+        source=dict(type='str', required=True),
+        mode=dict(type='str'),
+        mac=dict(type='str'),
+        model=dict(type='str', default='virtio', choices=list(NIC_MODELS)),
+        boot=dict(type='bool', default=False),
+        label=dict(type='str'),
+        ifname=dict(type='str'),
+        vlan=dict(type='raw'),
+        ip=dict(type='str'),
+        ip_mode=dict(type='str'),
+    )),
+    boot=dict(type='list', elements='str', default=list(BOOT_DEVICES), choices=list(BOOT_DEVICES)),
+    domain_type=dict(type='str', default='auto', choices=['auto', 'kvm', 'qemu']),
+    machine=dict(type='str'),
+    firmware=dict(type='str', default='bios', choices=['bios', 'uefi']),
+    tap_prefix=dict(type='str', default='kn'),
+    recreate=dict(type='bool', default=False),
+    remove_storage=dict(type='bool', default=False),
+    start_timeout=dict(type='int', default=30),
+    power_address=dict(type='str'),
+)
 
 
 class ComposeError(Exception):
     """A problem the user can act on; nothing was changed."""
 
 
-def lookup_domain(conn, name):
-    try:
-        return conn.lookupByName(name)
-    except libvirt.libvirtError:
-        return None
-
-
 def state_name(dom):
     return DOMAIN_STATES.get(dom.state()[0], 'unknown') if dom is not None else 'absent'
-
-
-def is_local(uri):
-    return '//' in uri and uri.split('//', 1)[1].startswith('/')
 
 
 def domain_type_for(requested):
@@ -287,30 +329,30 @@ def domain_type_for(requested):
     return 'kvm' if os.access('/dev/kvm', os.R_OK | os.W_OK) else 'qemu'
 
 
-def check_references(conn, spec, uri):
-    """Everything the VM points at exists; raise ComposeError before anything is changed."""
+def check_nic_sources(conn, spec, uri):
+    """Every network or host device a NIC points at exists; raise ComposeError before any change."""
     for nic in spec.nics:
         where = 'interfaces[%d]' % nic.index
         if nic.type == 'network':
-            try:
-                conn.networkLookupByName(nic.source)
-            except libvirt.libvirtError:
+            if lookup_or_none(conn.networkLookupByName, nic.source) is None:
                 raise ComposeError('%s: libvirt network %s does not exist (kvm_network_facts lists the networks)'
                                    % (where, nic.source))
-        elif is_local(uri):
-            path = os.path.join(SYS_NET, nic.source)
-            if not os.path.exists(path):
+        elif is_local_uri(uri):
+            if not sysfs.device_exists(nic.source):
                 raise ComposeError('%s: host device %s does not exist' % (where, nic.source))
-            if nic.type == 'bridge' and not os.path.isdir(os.path.join(path, 'bridge')):
+            if nic.type == 'bridge' and not sysfs.is_bridge(nic.source):
                 raise ComposeError('%s: host device %s is not a bridge; use type macvlan for a NIC, bond or VLAN'
                                    % (where, nic.source))
+
+
+def check_pools(conn, spec):
+    """The active storage pool of every disk, by name; raise ComposeError when one is missing or stopped."""
     pools = {}
     for disk in spec.disks:
         if disk.pool in pools:
             continue
-        try:
-            pool = conn.storagePoolLookupByName(disk.pool)
-        except libvirt.libvirtError:
+        pool = lookup_or_none(conn.storagePoolLookupByName, disk.pool)
+        if pool is None:
             raise ComposeError('disks[%d]: storage pool %s does not exist; define it (virsh pool-define-as %s dir '
                                '--target /var/lib/libvirt/images) or set pool' % (disk.index, disk.pool, disk.pool))
         if not pool.isActive():
@@ -329,56 +371,23 @@ def identities_in_use(conn, own_name):
     for dom in conn.listAllDomains(0):
         flags = [0, libvirt.VIR_DOMAIN_XML_INACTIVE] if dom.isActive() else [0]
         for flag in flags:
-            for mac, target in builder.interfaces_of(dom.XMLDesc(flag)):
+            for mac, target in domain_render.interfaces_of(dom.XMLDesc(flag)):
                 if dom.name() == own_name:
                     own.update(x for x in (mac, target) if x)
                     continue
-                if mac:
-                    macs.add(mac)
-                if target:
-                    taps.add(target)
-    if os.path.isdir(SYS_NET):
-        for link in os.listdir(SYS_NET):
-            if link not in own:
-                taps.add(link)
-            try:
-                with open(os.path.join(SYS_NET, link, 'address')) as handle:
-                    mac = handle.read().strip().lower()
-            except (IOError, OSError):
-                continue
-            if mac not in own:
-                macs.add(mac)
+                macs.update([mac] if mac else [])
+                taps.update([target] if target else [])
+    for link, mac in sysfs.link_names_and_macs().items():
+        if link not in own:
+            taps.add(link)
+        if mac and mac not in own:
+            macs.add(mac)
     return macs, taps
 
 
-def nic_identities(spec, existing_xml, used_macs, used_taps):
-    existing = builder.interfaces_of(existing_xml) if existing_xml else []
-    identities = []
-    for nic in spec.nics:
-        old_mac, old_target = existing[nic.index] if nic.index < len(existing) else (None, None)
-        mac = nic.mac or old_mac
-        if mac and mac in used_macs and mac != old_mac:
-            raise ComposeError('interfaces[%d]: MAC %s is already used on this host' % (nic.index, mac))
-        if not mac:
-            mac = allocate_mac(spec.name, nic.index, used_macs)
-        used_macs.add(mac)
-        if old_target and old_target.startswith(spec.tap_prefix) and old_target not in used_taps:
-            target = old_target
-        else:
-            target = allocate_tap(spec.tap_prefix, spec.name, nic.index, used_taps)
-        used_taps.add(target)
-        identities.append(builder.NicIdentity(mac, target))
-    return identities
-
-
-def missing_volumes(pools, spec):
-    missing = []
-    for disk in spec.disks:
-        try:
-            pools[disk.pool].storageVolLookupByName(disk.volume)
-        except libvirt.libvirtError:
-            missing.append(disk)
-    return missing
+def missing_disks(pools, spec):
+    return [disk for disk in spec.disks
+            if lookup_or_none(pools[disk.pool].storageVolLookupByName, disk.volume) is None]
 
 
 def wait_for(dom, wanted, timeout):
@@ -390,168 +399,152 @@ def wait_for(dom, wanted, timeout):
         time.sleep(0.2)
 
 
-def remove(module, conn, name, remove_storage):
-    dom = lookup_domain(conn, name)
-    result = {'changed': False, 'domain': {'name': name, 'uuid': None, 'state': 'absent'}, 'removed_volumes': []}
+class DomainExecutor(object):
+    """Runs a ComposePlan's steps against libvirt, one method per action."""
+
+    def __init__(self, module, conn, dom, pools=None):
+        self.module = module
+        self.conn = conn
+        self.dom = dom
+        self.pools = pools or {}
+
+    def run(self, steps):
+        for action, argument in steps:
+            getattr(self, 'do_' + action)(argument)
+        return self.dom
+
+    def do_create_volume(self, disk):
+        self.pools[disk.pool].createXML(volume_xml(disk), 0)
+
+    def do_destroy(self, dummy):
+        self.dom.destroy()
+
+    def do_undefine(self, dummy):
+        self.dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                               libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
+
+    def do_define(self, xml):
+        self.dom = self.conn.defineXML(xml)
+
+    def do_start(self, dummy):
+        self.dom.create()
+        wait_for(self.dom, ('running',), self.module.params['start_timeout'])
+
+    def do_stop(self, dummy):
+        self.dom.destroy()
+        wait_for(self.dom, ('shutoff',), self.module.params['start_timeout'])
+
+    def do_delete_volume(self, pool_and_volume):
+        pool_name, volume = pool_and_volume
+        try:
+            self.conn.storagePoolLookupByName(pool_name).storageVolLookupByName(volume).delete(0)
+        except libvirt.libvirtError as exc:
+            self.module.warn('could not delete volume %s/%s: %s' % (pool_name, volume, error_message(exc)))
+
+
+def found_domain(dom):
     if dom is None:
-        return result
-    xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-    volumes = [(d['pool'], d['volume']) for d in builder.summary(xml)['disks']
-               if d['pool'] and d['volume'] and d['volume'].startswith(name + '-disk')]
-    result.update(changed=True, diff={'before': xml, 'after': ''})
-    result['domain']['uuid'] = dom.UUIDString()
-    if remove_storage:
-        result['removed_volumes'] = ['%s/%s' % v for v in volumes]
-    if module.check_mode:
-        return result
-    if dom.isActive():
-        dom.destroy()
-    flags = libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | \
-        libvirt.VIR_DOMAIN_UNDEFINE_NVRAM
-    dom.undefineFlags(flags)
-    if remove_storage:
-        for pool_name, volume in volumes:
-            try:
-                conn.storagePoolLookupByName(pool_name).storageVolLookupByName(volume).delete(0)
-            except libvirt.libvirtError as exc:
-                module.warn('could not delete volume %s/%s: %s' % (pool_name, volume, error_message(exc)))
+        return None
+    return DomainFound(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), bool(dom.isActive()))
+
+
+def remove(module, conn, name):
+    dom = lookup_or_none(conn.lookupByName, name)
+    found = found_domain(dom)
+    plan = plan_removal(name, found, module.params['remove_storage'])
+    result = {'changed': plan.changed, 'domain': {'name': name, 'uuid': dom.UUIDString() if dom else None,
+                                                  'state': 'absent'},
+              'removed_volumes': ['%s/%s' % step[1] for step in plan.steps if step[0] == 'delete_volume']}
+    if module._diff and plan.changed:  # pylint: disable=protected-access
+        result['diff'] = plan.tracker.as_diff()
+    if not module.check_mode:
+        DomainExecutor(module, conn, dom).run(plan.steps)
     return result
 
 
 def power_address(params, conn):
     if params['power_address']:
         return params['power_address']
-    if not is_local(params['uri']):
+    if not is_local_uri(params['uri']):
         return params['uri']
     return 'qemu+ssh://root@%s/system' % conn.getHostname()
 
 
+def plan_under_lock(module, conn, spec, pools):
+    """Read the domain and what the host uses, allocate identities and plan; define while locked."""
+    dom = lookup_or_none(conn.lookupByName, spec.name)
+    found = found_domain(dom)
+    used_macs, used_taps = identities_in_use(conn, spec.name)
+    existing = domain_render.interfaces_of(found.xml) if found else []
+    try:
+        identities = nic_identities(spec, existing, used_macs, used_taps)
+    except IdentityConflict as exc:
+        raise ComposeError(str(exc))
+    plan = plan_compose(spec, found, identities, domain_type_for(spec.domain_type), missing_disks(pools, spec),
+                        module.params['state'], module.params['recreate'])
+    if not module.check_mode:
+        definition = [s for s in plan.steps if s[0] not in ('start', 'stop')]
+        dom = DomainExecutor(module, conn, dom, pools).run(definition)
+    return dom, plan
+
+
 def compose(module, conn, spec):
-    params = module.params
-    pools = check_references(conn, spec, params['uri'])
-    domain_type = domain_type_for(spec.domain_type)
-    with host_lock():
-        dom = lookup_domain(conn, spec.name)
-        before_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) if dom is not None else None
-        used_macs, used_taps = identities_in_use(conn, spec.name)
-        identities = nic_identities(spec, before_xml, used_macs, used_taps)
-        after_xml = builder.render(spec, identities, domain_type, before_xml)
-        if before_xml is not None and params['recreate']:
-            # a fresh definition: nothing of the old one carries over but MACs and tap names
-            after_xml = builder.render(spec, identities, domain_type)
-        changed_definition = before_xml is None or \
-            builder.comparable(builder.summary(before_xml), spec) != builder.comparable(builder.summary(after_xml), spec)
-        to_create = missing_volumes(pools, spec)
-        changed = changed_definition or bool(to_create)
-        if not module.check_mode:
-            for disk in to_create:
-                pools[disk.pool].createXML(volume_xml(disk), 0)
-            if changed_definition:
-                if dom is not None and params['recreate']:
-                    if dom.isActive():
-                        dom.destroy()
-                    dom.undefine()
-                dom = conn.defineXML(after_xml)
-                after_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-    state = params['state']
-    if dom is not None and not module.check_mode:
-        if state == 'running' and not dom.isActive():
-            dom.create()
-            wait_for(dom, ('running',), params['start_timeout'])
-            changed = True
-        elif state == 'stopped' and dom.isActive():
-            dom.destroy()
-            wait_for(dom, ('shutoff',), params['start_timeout'])
-            changed = True
-    elif module.check_mode and ((state == 'running' and (dom is None or not dom.isActive()))
-                                or (state == 'stopped' and dom is not None and dom.isActive())):
-        changed = True
-    running = dom is not None and dom.isActive()
-    live_xml = dom.XMLDesc(0) if running else after_xml
-    restart_required = False
-    if running:
-        # live targets and types differ by nature (libvirt names macvtaps, shows networks as bridges)
-        live = builder.summary(live_xml)
-        persistent = builder.summary(after_xml)
-        strip = ('target', 'type')
-        restart_required = any(
-            dict((k, v) for k, v in a.items() if k not in strip) != dict((k, v) for k, v in b.items() if k not in strip)
-            for a, b in zip(live['interfaces'], persistent['interfaces'])) or \
-            len(live['interfaces']) != len(persistent['interfaces']) or \
-            live['memory_mib'] != persistent['memory_mib'] or live['vcpus'] != persistent['vcpus']
-    nics = []
-    for nic, (mac, target) in zip(spec.nics, builder.interfaces_of(live_xml)):
-        nics.append({'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode})
+    check_nic_sources(conn, spec, module.params['uri'])
+    pools = check_pools(conn, spec)
+    # Check mode allocates nothing for real, so it takes no lock (the lock file is a write).
+    with (contextlib.nullcontext() if module.check_mode else host_lock()):
+        dom, plan = plan_under_lock(module, conn, spec, pools)
+    if not module.check_mode:
+        dom = DomainExecutor(module, conn, dom).run([s for s in plan.steps if s[0] in ('start', 'stop')])
+    return compose_result(module, conn, spec, dom, plan)
+
+
+def compose_result(module, conn, spec, dom, plan):
+    """The module's result: the definition, NIC identities, power state and what MAAS needs."""
+    running_now = dom is not None and bool(dom.isActive())
+    if module.check_mode:
+        xml, running = plan.xml, plan.tracker.after('running')
+    else:
+        xml, running = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), running_now
+    live_xml = dom.XMLDesc(0) if running and running_now else xml
+    nics = [{'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode}
+            for nic, (mac, target) in zip(spec.nics, domain_render.interfaces_of(live_xml))]
     boot = spec.boot_nic
     pxe_mac = nics[boot.index]['mac'] if boot is not None and nics else None
     result = {
-        'changed': changed,
+        'changed': plan.changed, 'xml': xml, 'interfaces': nics, 'pxe_mac': pxe_mac,
         'domain': {'name': spec.name, 'uuid': dom.UUIDString() if dom is not None else None,
-                   'state': state_name(dom) if dom is not None else 'absent'},
-        'xml': after_xml,
-        'interfaces': nics,
-        'pxe_mac': pxe_mac,
-        'restart_required': restart_required,
-        'maas': {'power_type': 'virsh',
-                 'power_parameters': {'power_address': power_address(params, conn), 'power_id': spec.name},
-                 'pxe_mac_address': pxe_mac},
-        'created_volumes': ['%s/%s' % (d.pool, d.volume) for d in to_create],
+                   'state': state_name(dom)},
+        'restart_required': bool(running and running_now and restart_required(live_xml, xml)),
+        'maas': {'power_type': 'virsh', 'pxe_mac_address': pxe_mac,
+                 'power_parameters': {'power_address': power_address(module.params, conn), 'power_id': spec.name}},
+        'created_volumes': plan.created_volumes,
     }
-    if changed_definition or to_create:
-        result['diff'] = {'before_header': '%s (persistent XML)' % spec.name, 'before': before_xml or '',
-                          'after_header': '%s (persistent XML)' % spec.name, 'after': after_xml}
+    if module._diff and plan.changed:  # pylint: disable=protected-access
+        result['diff'] = plan.tracker.as_diff()
     return result
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            URI_ARGUMENT_SPEC,
-            name=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'running', 'stopped', 'absent']),
-            vcpus=dict(type='int', default=1),
-            memory_mib=dict(type='int', default=1024),
-            disks=dict(type='list', elements='dict', default=[], options=dict(
-                size_gib=dict(type='float', required=True),
-                pool=dict(type='str', default='default'),
-                format=dict(type='str', default='qcow2', choices=['qcow2', 'raw']),
-                bus=dict(type='str', default='virtio', choices=['virtio', 'scsi', 'sata', 'ide']),
-            )),
-            interfaces=dict(type='list', elements='dict', default=[], options=dict(
-                type=dict(type='str', required=True, choices=['network', 'bridge', 'macvlan']),
-                source=dict(type='str', required=True),
-                mode=dict(type='str'),
-                mac=dict(type='str'),
-                model=dict(type='str', default='virtio', choices=['virtio', 'e1000', 'e1000e', 'rtl8139']),
-                boot=dict(type='bool', default=False),
-                label=dict(type='str'),
-                ifname=dict(type='str'),
-                vlan=dict(type='raw'),
-                ip=dict(type='str'),
-                ip_mode=dict(type='str'),
-            )),
-            boot=dict(type='list', elements='str', default=['network', 'hd'], choices=['network', 'hd']),
-            domain_type=dict(type='str', default='auto', choices=['auto', 'kvm', 'qemu']),
-            machine=dict(type='str'),
-            firmware=dict(type='str', default='bios', choices=['bios', 'uefi']),
-            tap_prefix=dict(type='str', default='kn'),
-            recreate=dict(type='bool', default=False),
-            remove_storage=dict(type='bool', default=False),
-            start_timeout=dict(type='int', default=30),
-            power_address=dict(type='str'),
-        ),
-        supports_check_mode=True,
-    )
-    require_libraries(module, 'libvirt-python', 'lxml')
+def check_option_combinations(module):
     params = module.params
+    if params['remove_storage'] and params['state'] != 'absent':
+        module.fail_json(msg='remove_storage only applies to state absent (state is %s); drop it' % params['state'])
+    if params['recreate'] and params['state'] == 'absent':
+        module.fail_json(msg='recreate does not apply to state absent; drop it')
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    require_libraries(module, 'libvirt-python', 'lxml')
+    check_option_combinations(module)
     try:
-        spec = build_spec(dict(params, interfaces=_attachments(params['interfaces'])))
+        spec = build_spec(dict(module.params, interfaces=nic_fields(module.params['interfaces'])))
     except SpecError as exc:
         module.fail_json(msg=str(exc))
     conn = connect(module)
     try:
-        if params['state'] == 'absent':
-            result = remove(module, conn, spec.name, params['remove_storage'])
+        if module.params['state'] == 'absent':
+            result = remove(module, conn, spec.name)
         else:
             result = compose(module, conn, spec)
     except (ComposeError, HostLockTimeout) as exc:
@@ -561,12 +554,6 @@ def main():
     finally:
         conn.close()
     module.exit_json(**result)
-
-
-def _attachments(interfaces):
-    """The NIC fields the spec uses (attachments from kvm_attachment_select carry informational ones)."""
-    keys = ('type', 'source', 'mode', 'mac', 'model', 'boot')
-    return [dict((k, nic[k]) for k in keys if nic.get(k) is not None) for nic in interfaces or []]
 
 
 if __name__ == '__main__':

@@ -57,7 +57,7 @@ def test_gathers_and_chooses_the_bridge(host_ns):
     rc, result, out = select(host_ns)
     assert rc == 0, out
     assert result['changed'] is False
-    assert result['rule'] == 'c-bridge'
+    assert result['rule'] == 'host-bridge'
     assert result['attachments'] == [{'label': 'eth0', 'ifname': 'eth0', 'type': 'bridge', 'source': 'br-pxe',
                                       'mode': None, 'vlan': 10, 'ip': None, 'ip_mode': None, 'boot': True}]
     by_source = dict((c['source'], c) for c in result['candidates'])

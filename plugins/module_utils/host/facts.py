@@ -21,30 +21,6 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_int
 SUBSETS = ('networks', 'interfaces', 'domains')
 
 
-class RawNetwork(object):
-    """One libvirt network as the gatherer saw it."""
-
-    __slots__ = ('xml', 'active', 'persistent', 'autostart')
-
-    def __init__(self, xml, active, persistent, autostart):
-        self.xml = xml
-        self.active = active
-        self.persistent = persistent
-        self.autostart = autostart
-
-
-class RawDomain(object):
-    """One libvirt domain as the gatherer saw it: its live XML and state name."""
-
-    __slots__ = ('xml', 'state', 'persistent', 'autostart')
-
-    def __init__(self, xml, state, persistent, autostart):
-        self.xml = xml
-        self.state = state
-        self.persistent = persistent
-        self.autostart = autostart
-
-
 def network_records(raw_networks):
     records = []
     for raw in raw_networks:
@@ -64,7 +40,7 @@ def domain_records(raw_domains):
 
 
 def tap_map(domains):
-    """Tap (or macvtap) device name -> the domain and NIC that own it (the Ganeti seed's wish)."""
+    """Tap (or macvtap) device name -> the domain and NIC that own it (Ganeti's wish: which VM NIC a host device belongs to)."""
     taps = {}
     for domain in domains:
         for index, iface in enumerate(domain['interfaces']):

@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Gather ``kvm_host_network`` on a live host: libvirt-python for libvirt, iproute2 JSON for links.
 
-Shared by every module that needs the host's picture (``kvm_network_facts``, ``kvm_attachment_select``).
+Shell: it opens libvirt (through ``libvirt.connection``) and runs ``ip`` (through
+``host.commands``). Shared by every module that needs the host's picture (``kvm_network_facts``,
+``kvm_attachment_select``; ``kvm_host_bridge`` uses ``collect_links`` only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,11 +14,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common import xml_parsing
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import connection as libvirt_connection
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_gather import (
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.commands import (
     IprouteError, gather_links, gather_routes)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import SUBSETS, build_host_network
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import ManagementAddressError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import connection as libvirt_connection
 
 
 class FactsGatherError(Exception):
@@ -38,10 +40,9 @@ def normalise_subsets(requested):
     return sorted(chosen)
 
 
-def collect(module, uri, subsets, management_ip=None):
-    """Gather the subsets (already normalised) and build the fact. Raises FactsGatherError."""
+def _libvirt_parts(uri, subsets):
+    """The libvirt part (uri, version) always; networks and domains when asked for."""
     parts = {}
-    # The libvirt part (uri, version) is always reported; networks and domains only when asked for.
     try:
         conn = libvirt_connection.open_connection(uri, read_only=True)
         try:
@@ -57,17 +58,40 @@ def collect(module, uri, subsets, management_ip=None):
     except libvirt_connection.libvirt.libvirtError as exc:
         raise FactsGatherError('libvirt at %s failed while listing networks and domains: %s'
                                % (uri, libvirt_connection.error_message(exc)))
+    return parts
+
+
+def link_parts(commands):
+    """``links``, ``routes_v4`` and ``routes_v6`` for build_host_network, read through ``commands``."""
+    try:
+        links = gather_links(commands)
+        routes_v4, routes_v6 = gather_routes(commands)
+    except IprouteError as exc:
+        raise FactsGatherError(str(exc))
+    return {'links': links, 'routes_v4': routes_v4, 'routes_v6': routes_v6}
+
+
+def collect_links(commands, management_ip=None):
+    """The host's links, routes and management interface, without libvirt."""
+    return _build(link_parts(commands), management_ip)
+
+
+def collect(commands, uri, subsets, management_ip=None):
+    """Gather the subsets (already normalised) and build the fact. Raises FactsGatherError.
+
+    ``commands`` is a host.commands.HostCommands, or None when the ``ip`` command is missing.
+    """
+    parts = _libvirt_parts(uri, subsets)
     if 'interfaces' in subsets:
-        ip_bin = module.get_bin_path('ip', required=False)
-        if not ip_bin:
+        if commands is None:
             raise FactsGatherError('the ip command (iproute2) is not installed on the target')
-        try:
-            parts['links'] = gather_links(module.run_command, ip_bin)
-            parts['routes_v4'], parts['routes_v6'] = gather_routes(module.run_command, ip_bin)
-        except IprouteError as exc:
-            raise FactsGatherError(str(exc))
+        parts.update(link_parts(commands))
     elif management_ip:
         raise FactsGatherError('management_ip needs the interfaces subset; add it to gather_subset')
+    return _build(parts, management_ip)
+
+
+def _build(parts, management_ip):
     try:
         return build_host_network(management_ip=management_ip, **parts)
     except (ManagementAddressError, xml_parsing.XmlDocumentError, ValueError) as exc:

@@ -124,14 +124,3 @@ def parse_links(links):
     records.sort(key=lambda r: (r['ifindex'] is None, r['ifindex'], r['name']))
     return records
 
-
-def merge_addresses(links, addrs):
-    """Join ``ip -j -d link show`` records with ``ip -j addr show`` by interface name."""
-    addr_by_name = dict((a.get('ifname'), a.get('addr_info') or []) for a in addrs if isinstance(a, dict))
-    merged = []
-    for link in links:
-        item = dict(link)
-        if not item.get('addr_info'):
-            item['addr_info'] = addr_by_name.get(link.get('ifname'), [])
-        merged.append(item)
-    return merged

@@ -2,8 +2,9 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Find the device that holds the host's management IP (the oVirt seed's "device that holds the
-host's management IP address": a NIC, a bond, a VLAN or a bridge already built over them)."""
+"""Find the device that holds the host's management IP - as oVirt's management-network design puts
+it, "the device that holds the host's management IP address": a NIC, a bond, a VLAN, or a bridge
+already built over them."""
 
 from __future__ import absolute_import, division, print_function
 

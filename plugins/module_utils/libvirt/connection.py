@@ -2,16 +2,17 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The thin libvirt-python shell: open a connection and read networks and domains as raw records.
+"""The thin libvirt-python shell: open a connection, read networks and domains as raw records, look
+objects up by name.
 
-This is the only place (with the modules) that imports libvirt.
+Shell: this is the only file of module_utils that imports libvirt (the modules import it from here).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import RawDomain, RawNetwork
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawDomain, RawNetwork
 
 try:
     import libvirt
@@ -95,3 +96,11 @@ def error_message(exc):
     if libvirt is not None and isinstance(exc, libvirt.libvirtError):
         return exc.get_error_message() or str(exc)
     return str(exc)
+
+
+def lookup_or_none(lookup, name):
+    """``lookup(name)`` (for example ``conn.networkLookupByName``), or None when libvirt has no such object."""
+    try:
+        return lookup(name)
+    except libvirt.libvirtError:
+        return None

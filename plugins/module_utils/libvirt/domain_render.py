@@ -13,23 +13,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import libvirt_macvlan_mode, maas_macvlan_mode
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml, to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_interface
 
 _DISK_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd', 'ide': 'hd'}
 _XML_TYPE = {'network': 'network', 'bridge': 'bridge', 'macvlan': 'direct'}
 _KIB_PER = {'b': 1.0 / 1024, 'bytes': 1.0 / 1024, 'k': 1, 'kib': 1, 'kb': 1000.0 / 1024, 'm': 1024, 'mib': 1024,
             'mb': 1000000.0 / 1024, 'g': 1024 ** 2, 'gib': 1024 ** 2, 'gb': 1e9 / 1024, 't': 1024 ** 3,
             'tib': 1024 ** 3}
-
-
-class NicIdentity(object):
-    """The MAC and tap name a NIC gets (kept from the existing domain, or newly allocated)."""
-
-    __slots__ = ('mac', 'target')
-
-    def __init__(self, mac, target):
-        self.mac = mac
-        self.target = target
 
 
 def _child(parent, tag, **attrs):
@@ -123,7 +115,7 @@ def _apply_nic(elem, nic, identity):
     elif nic.type == 'bridge':
         source = etree.Element('source', bridge=nic.source)
     else:
-        source = etree.Element('source', dev=nic.source, mode=nic.mode)
+        source = etree.Element('source', dev=nic.source, mode=libvirt_macvlan_mode(nic.mode))
     elem.insert(position + 1, source)
     elem.insert(position + 2, etree.Element('target', dev=identity.target))
     elem.insert(position + 3, etree.Element('model', type=nic.model))
@@ -143,7 +135,7 @@ def _set_boot_order(spec, devices, nic_elems, disk_elems):
 
 
 def render(spec, identities, domain_type, existing_xml=None):
-    """Domain XML (text) for ``spec``. ``identities``: one NicIdentity per NIC.
+    """Domain XML (text) for ``spec``. ``identities``: one vm.identity.NicIdentity per NIC.
 
     With ``existing_xml`` (the inactive definition), that document is edited in place.
     """
@@ -206,45 +198,41 @@ def _memory_mib(elem):
     return int(round(int(elem.text) * _KIB_PER.get(unit, 1) / 1024))
 
 
+def _nic_summary(elem):
+    nic = parse_interface(elem)
+    return {'type': nic['type'], 'source': nic['source'], 'mode': maas_macvlan_mode(nic['mode']), 'mac': nic['mac'],
+            'model': nic['model'], 'target': nic['target'], 'boot': nic['boot_order']}
+
+
+def _disk_summary(elem):
+    source = elem.find('source')
+    driver = elem.find('driver')
+    target = elem.find('target')
+    boot = elem.find('boot')
+    return {
+        'pool': source.get('pool') if source is not None else None,
+        'volume': source.get('volume') if source is not None else None,
+        'file': source.get('file') if source is not None else None,
+        'format': driver.get('type') if driver is not None else None,
+        'bus': target.get('bus') if target is not None else None,
+        'boot': to_int(boot.get('order')) if boot is not None else None,
+    }
+
+
 def summary(xml):
-    """The managed fields of a domain definition, comparable across libvirt's normalisation."""
+    """The managed fields of a domain definition, comparable across libvirt's normalisation (a running
+    domain shows a NIC on a libvirt network as type bridge: parse_interface reads it as network)."""
     root = parse_xml(xml, 'domain')
-    nics = []
-    for elem in root.findall('devices/interface'):
-        source = elem.find('source')
-        source = dict(source.attrib) if source is not None else {}
-        kind = elem.get('type')
-        if source.get('network'):  # a running domain shows network NICs as type='bridge'
-            kind = 'network'
-        nics.append({
-            'type': kind,
-            'source': source.get('network') or source.get('bridge') or source.get('dev'),
-            'mode': source.get('mode') if kind == 'direct' else None,
-            'mac': (elem.find('mac').get('address') or '').lower() if elem.find('mac') is not None else None,
-            'model': elem.find('model').get('type') if elem.find('model') is not None else None,
-            'target': elem.find('target').get('dev') if elem.find('target') is not None else None,
-            'boot': to_int(elem.find('boot').get('order')) if elem.find('boot') is not None else None,
-        })
-    disks = []
-    for elem in root.findall('devices/disk'):
-        source = elem.find('source')
-        disks.append({
-            'pool': source.get('pool') if source is not None else None,
-            'volume': source.get('volume') if source is not None else None,
-            'file': source.get('file') if source is not None else None,
-            'format': elem.find('driver').get('type') if elem.find('driver') is not None else None,
-            'bus': elem.find('target').get('bus') if elem.find('target') is not None else None,
-            'boot': to_int(elem.find('boot').get('order')) if elem.find('boot') is not None else None,
-        })
+    os_elem = root.find('os')
     os_type = root.find('os/type')
     return {
         'domain_type': root.get('type'),
         'memory_mib': _memory_mib(root.find('memory')),
         'vcpus': to_int(root.findtext('vcpu')),
         'machine': os_type.get('machine') if os_type is not None else None,
-        'firmware': root.find('os').get('firmware') if root.find('os') is not None else None,
-        'interfaces': nics,
-        'disks': disks,
+        'firmware': os_elem.get('firmware') if os_elem is not None else None,
+        'interfaces': [_nic_summary(e) for e in root.findall('devices/interface')],
+        'disks': [_disk_summary(e) for e in root.findall('devices/disk')],
     }
 
 
@@ -265,10 +253,4 @@ def comparable(summary_record, spec):
 def interfaces_of(xml):
     """(mac, target) of each interface of a definition, in order."""
     root = parse_xml(xml, 'domain')
-    result = []
-    for elem in root.findall('devices/interface'):
-        mac = elem.find('mac')
-        target = elem.find('target')
-        result.append(((mac.get('address') or '').lower() if mac is not None else None,
-                       target.get('dev') if target is not None else None))
-    return result
+    return [(nic['mac'], nic['target']) for nic in (parse_interface(e) for e in root.findall('devices/interface'))]

@@ -16,10 +16,10 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr, netmask_to_prefix
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
-
-FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import forward_mode, ip_prefix
 # Modes whose bridge libvirt creates and manages (stp/delay apply); others have none or an external one.
 MANAGED_BRIDGE_MODES = (None, 'nat', 'route', 'open')
 POOL_MODES = ('private', 'vepa', 'passthrough', 'hostdev')
@@ -32,19 +32,16 @@ class NetworkSpecError(ValueError):
 def spec_from_xml(xml):
     root = parse_xml(xml, 'network')
     forward = root.find('forward')
-    mode = forward.get('mode', 'nat') if forward is not None else None
+    mode = forward_mode(root)
     devices = [e.get('dev') for e in forward.findall('interface')] if forward is not None else []
     bridge = root.find('bridge')
     mtu = root.find('mtu')
     ips = []
     for ip in root.findall('ip'):
-        prefix = to_int(ip.get('prefix'))
-        if prefix is None and ip.get('netmask'):
-            prefix = netmask_to_prefix(ip.get('netmask'))
         dhcp = ip.find('dhcp')
         ips.append({
             'address': ip.get('address'),
-            'prefix': prefix,
+            'prefix': ip_prefix(ip),
             'family': ip.get('family', 'ipv4'),
             'dhcp': None if dhcp is None else {
                 'ranges': [[r.get('start'), r.get('end')] for r in dhcp.findall('range')],

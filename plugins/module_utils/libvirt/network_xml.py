@@ -15,15 +15,29 @@ __metaclass__ = type
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netmask_to_prefix
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, pci_address, to_int
 
-FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
+
+def forward_mode(root):
+    """The network's forward mode, or None when it is isolated (no ``<forward>``)."""
+    forward = root.find('forward')
+    if forward is None:
+        return None
+    # libvirt's default for a bare <forward/> is NAT.
+    return forward.get('mode', 'nat')
+
+
+def ip_prefix(ip_elem):
+    """The prefix length of an ``<ip>`` element, from ``prefix`` or ``netmask``; None when it has neither."""
+    prefix = to_int(ip_elem.get('prefix'))
+    if prefix is None and ip_elem.get('netmask'):
+        prefix = netmask_to_prefix(ip_elem.get('netmask'))
+    return prefix
 
 
 def _forward(root):
     forward = root.find('forward')
     if forward is None:
         return None, [], []
-    # libvirt's default for a bare <forward/> is NAT.
-    mode = forward.get('mode', 'nat')
+    mode = forward_mode(root)
     devices = []
     for dev in [forward.get('dev')] + [e.get('dev') for e in forward.findall('interface')] + \
             [e.get('dev') for e in forward.findall('pf')]:
@@ -35,9 +49,7 @@ def _forward(root):
 
 def _ip_record(ip_elem):
     family = ip_elem.get('family', 'ipv4')
-    prefix = to_int(ip_elem.get('prefix'))
-    if prefix is None and ip_elem.get('netmask'):
-        prefix = netmask_to_prefix(ip_elem.get('netmask'))
+    prefix = ip_prefix(ip_elem)
     # An IPv4 <ip> with neither prefix nor netmask gets a classful prefix from libvirt: we report
     # null rather than guess.
     return {

@@ -2,7 +2,8 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The DHCP-aware attachment policy (MAAS bug 1789521, steps a-d, plus interface constraints).
+"""The DHCP-aware attachment policy (MAAS bug 1789521: libvirt networks maas then default, never with
+libvirt DHCP; then a host bridge, then macvlan, on a VLAN with MAAS DHCP), and interface constraints.
 
 Input: the ``kvm_host_network`` fact and a ProvisionerModel. Output: ranked candidates, each with the
 reason it is or is not usable, the attachments chosen, and the rule that decided.
@@ -12,14 +13,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import namedtuple
+
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.gc_pause import gc_paused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES
 
 PREFERRED_NETWORKS = ('maas', 'default')
-MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
 # Devices a macvlan can sit on. veth stands in for a NIC in namespace-built lab hosts.
 MACVLAN_PARENT_KINDS = ('physical', 'bond', 'vlan', 'veth')
 KIND_RANK = {'bridge': 0, 'bond': 1}
+
+# The ``rule`` of a selection: which step of the policy decided.
+RULE_PREFERRED = 'preferred-network'    # the first preferred libvirt network present (maas, else default)
+RULE_FALLBACK = 'fallback-network'      # a later preferred network, an earlier one being refused
+RULE_UNKNOWN_HOST = 'unknown-host'      # MAAS does not know the host: maas/default without checking VLANs
+RULE_HOST_BRIDGE = 'host-bridge'        # a host bridge on a VLAN with MAAS DHCP
+RULE_MACVLAN = 'macvlan'                # macvlan on a NIC, bond or VLAN with MAAS DHCP
+RULE_CONSTRAINTS = 'constraints'        # MAAS-style interface constraints decided
+RULES = (RULE_PREFERRED, RULE_FALLBACK, RULE_UNKNOWN_HOST, RULE_HOST_BRIDGE, RULE_MACVLAN, RULE_CONSTRAINTS)
 
 ADVICE = ('Add a libvirt network named maas (or default) with forward mode bridge onto a host bridge on a '
           'VLAN where MAAS serves DHCP, disable libvirt DHCP on it (role kvmnet.netboot.libvirt_netboot_networks), '
@@ -34,19 +46,17 @@ class SelectionError(ValueError):
         self.candidates = candidates or []
 
 
-class Selection(object):
-    __slots__ = ('attachments', 'candidates', 'rule')
+class Selection(namedtuple('Selection', 'attachments candidates rule')):
+    """The policy's answer: the attachments, every candidate considered, and the rule that decided."""
 
-    def __init__(self, attachments, candidates, rule):
-        self.attachments = attachments
-        self.candidates = candidates
-        self.rule = rule
+    __slots__ = ()
 
     def to_dict(self):
-        return {'attachments': self.attachments, 'candidates': self.candidates, 'rule': self.rule}
+        return dict(self._asdict())
 
 
-def _candidate(kind, source, vlan, dhcp, free, eligible, reason, mode=None, label=None):
+def _candidate(kind, source, eligible, reason, vlan=None, dhcp='none', free=None, mode=None, label=None):
+    """One option: attach to ``source`` as ``kind`` (network, bridge, macvlan); ``eligible`` or not, and why."""
     record = {'type': kind, 'source': source, 'vlan': vlan, 'dhcp': dhcp, 'free_ipv4': free,
               'eligible': eligible, 'reason': reason, 'mode': mode}
     if label is not None:
@@ -82,7 +92,8 @@ class HostView(object):
                     return port_model['vlan'], 'its port %s is modelled on it' % port
         return None, None
 
-    def dhcp_words(self, vlan_id):
+    def dhcp_status_phrase(self, vlan_id):
+        """(MAAS DHCP status of the VLAN, a phrase that says it)."""
         status = self.model.dhcp_status(vlan_id)
         where = self.model.describe_vlan(vlan_id)
         if status == 'maas':
@@ -99,32 +110,31 @@ def _network_candidate(view, net):
     name = net.get('name')
     bridge = net.get('bridge')
     if net.get('dhcp_enabled'):
-        return _candidate('network', name, None, 'libvirt', None, False,
+        return _candidate('network', name, False,
                           "libvirt's own DHCP (dnsmasq) is on for network %s and would answer the VM's PXE "
-                          'request before MAAS; disable it (role libvirt_netboot_networks).' % name)
+                          'request before MAAS; disable it (role libvirt_netboot_networks).' % name, dhcp='libvirt')
     if not net.get('active', True):
-        return _candidate('network', name, None, 'none', None, False,
+        return _candidate('network', name, False,
                           'network %s is not active; start it (virsh net-start %s) and set autostart.' % (name, name))
     if not view.model.host_known:
-        return _candidate('network', name, None, 'unknown', None, True,
+        return _candidate('network', name, True,
                           'network %s has no libvirt DHCP; the provisioner does not know this host, so its '
-                          'VLAN cannot be checked (MAAS 2.4 behaviour).' % name)
+                          'VLAN cannot be checked (MAAS 2.4 behaviour).' % name, dhcp='unknown')
     if not bridge:
-        return _candidate('network', name, None, 'none', None, False,
+        return _candidate('network', name, False,
                           'network %s has no bridge (forward mode %s), so no VLAN can be checked for MAAS DHCP.'
                           % (name, net.get('forward_mode')))
     vlan, how = view.vlan_of(bridge)
     if vlan is None:
-        return _candidate('network', name, None, 'none', None, False,
+        return _candidate('network', name, False,
                           "network %s's bridge %s is not in the provisioner's model of this host, so its VLAN "
                           'is unknown.' % (name, bridge))
-    dhcp, words = view.dhcp_words(vlan)
-    free = view.model.free_ipv4(vlan)
+    dhcp, words = view.dhcp_status_phrase(vlan)
+    on_vlan = dict(vlan=vlan, dhcp=dhcp, free=view.model.free_ipv4(vlan))
     if dhcp == 'none':
-        return _candidate('network', name, vlan, dhcp, free, False,
-                          "network %s's bridge %s is on %s." % (name, bridge, words))
-    return _candidate('network', name, vlan, dhcp, free, True,
-                      'network %s has no libvirt DHCP and its bridge %s is on %s (%s).' % (name, bridge, words, how))
+        return _candidate('network', name, False, "network %s's bridge %s is on %s." % (name, bridge, words), **on_vlan)
+    return _candidate('network', name, True, 'network %s has no libvirt DHCP and its bridge %s is on %s (%s).'
+                      % (name, bridge, words, how), **on_vlan)
 
 
 def _network_candidates(view):
@@ -151,30 +161,27 @@ def _iface_candidate(view, iface, kind, macvlan_mode, label=None, require_dhcp=T
     ``require_dhcp`` is false for interface constraints, where only one of the VM's NICs needs MAAS DHCP.
     """
     name = iface['name']
-    mode = macvlan_mode if kind == 'macvlan' else None
     vlan, how = view.vlan_of(name)
+    same = dict(mode=macvlan_mode if kind == 'macvlan' else None, label=label)
     if iface.get('master'):
-        return _candidate(kind, name, vlan, 'none', None, False,
-                          '%s is a port of %s; attach to %s instead.' % (name, iface['master'], iface['master']),
-                          mode, label)
+        return _candidate(kind, name, False, '%s is a port of %s; attach to %s instead.'
+                          % (name, iface['master'], iface['master']), vlan=vlan, **same)
     if kind == 'bridge' and name in view.dhcp_bridges:
-        return _candidate(kind, name, vlan, 'libvirt', None, False,
-                          "bridge %s belongs to libvirt network %s, whose own DHCP would answer first."
-                          % (name, view.dhcp_bridges[name]), mode, label)
+        return _candidate(kind, name, False, "bridge %s belongs to libvirt network %s, whose own DHCP would answer "
+                          "first." % (name, view.dhcp_bridges[name]), vlan=vlan, dhcp='libvirt', **same)
     if vlan is None:
-        return _candidate(kind, name, None, 'none', None, False,
-                          "%s is not in the provisioner's model of this host, so its VLAN is unknown." % name,
-                          mode, label)
-    dhcp, words = view.dhcp_words(vlan)
+        return _candidate(kind, name, False, "%s is not in the provisioner's model of this host, so its VLAN is "
+                          "unknown." % name, **same)
+    dhcp, words = view.dhcp_status_phrase(vlan)
     free = view.model.free_ipv4(vlan)
+    same.update(vlan=vlan, dhcp=dhcp, free=free)
     what = 'bridge %s' % name if kind == 'bridge' else 'macvlan (%s mode) on %s' % (macvlan_mode, name)
     if dhcp == 'none':
         if not require_dhcp:
-            return _candidate(kind, name, vlan, dhcp, free, True, '%s is on %s; another NIC must PXE-boot.'
-                              % (what, words), mode, label)
-        return _candidate(kind, name, vlan, dhcp, free, False, '%s is on %s.' % (what, words), mode, label)
-    return _candidate(kind, name, vlan, dhcp, free, True, '%s: %s is on %s (%s), %d free IPv4 addresses.'
-                      % (what, name, words, how, free), mode, label)
+            return _candidate(kind, name, True, '%s is on %s; another NIC must PXE-boot.' % (what, words), **same)
+        return _candidate(kind, name, False, '%s is on %s.' % (what, words), **same)
+    return _candidate(kind, name, True, '%s: %s is on %s (%s), %d free IPv4 addresses.'
+                      % (what, name, words, how, free), **same)
 
 
 def _rank_key(candidate):
@@ -231,10 +238,12 @@ def _select_unconstrained(view, macvlan_mode):
                 c['reason'].rstrip('.') for c in candidates[:6])
         raise SelectionError(message + ADVICE, candidates)
     if chosen['type'] == 'network':
-        # a: the first preference (maas, else default) passed; b: an earlier one was refused.
-        rule = 'unknown-host' if not view.model.host_known else ('a' if candidates[0] is chosen else 'b')
+        if not view.model.host_known:
+            rule = RULE_UNKNOWN_HOST
+        else:
+            rule = RULE_PREFERRED if candidates[0] is chosen else RULE_FALLBACK
     else:
-        rule = 'c-bridge' if chosen['type'] == 'bridge' else 'c-macvlan'
+        rule = RULE_HOST_BRIDGE if chosen['type'] == 'bridge' else RULE_MACVLAN
     return Selection([_attachment('eth0', 'eth0', chosen, boot=True)], candidates, rule)
 
 
@@ -296,9 +305,9 @@ def _select_constrained(view, constraints, macvlan_mode):
             iface = view.interfaces.get(name)
             if iface is None:
                 if view.has_interfaces:
-                    options.append((2, _candidate('macvlan', name, view.model.host_interfaces[name]['vlan'], 'none',
-                                                  None, False, '%s matches but does not exist on this host.' % name,
-                                                  macvlan_mode, constraint.label)))
+                    options.append((2, _candidate('macvlan', name, False, '%s matches but does not exist on this '
+                                                  'host.' % name, vlan=view.model.host_interfaces[name]['vlan'],
+                                                  mode=macvlan_mode, label=constraint.label)))
                     continue
                 iface = {'name': name, 'kind': view.model.host_interfaces[name].get('type') or 'physical'}
             kind = 'bridge' if iface.get('kind') == 'bridge' else 'macvlan'
@@ -325,7 +334,7 @@ def _select_constrained(view, constraints, macvlan_mode):
         raise SelectionError('None of the chosen interfaces (%s) is on a VLAN where MAAS serves or relays DHCP, so the '
                              'VM could not PXE-boot. Add a constraint matching such a VLAN (e.g. space=...).'
                              % ', '.join('%s->%s' % (a['label'], a['source']) for a in attachments), candidates)
-    return Selection(attachments, candidates, 'constraints')
+    return Selection(attachments, candidates, RULE_CONSTRAINTS)
 
 
 def _chosen(candidate, attachments):

@@ -14,6 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MAX_IFNAME
 
 LABEL_RE = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_-]*$')
 MATCH_KEYS = ('space', 'subnet', 'vlan', 'vid', 'fabric', 'name', 'tag')
@@ -21,25 +24,16 @@ KEYS = MATCH_KEYS + tuple('not_' + k for k in MATCH_KEYS) + ('ip', 'mode')
 INT_KEYS = ('vlan', 'vid', 'not_vlan', 'not_vid')
 SINGLE_KEYS = ('ip', 'mode')
 MODES = ('unconfigured',)
-MAX_IFNAME = 15
 
 
 class ConstraintError(ValueError):
     """The interfaces constraint is malformed; the message says where and how."""
 
 
-class LabelConstraint(object):
+class LabelConstraint(namedtuple('LabelConstraint', 'label ifname match ip mode position')):
     """One label's constraints: ``match`` maps a key to the list of accepted (or refused) values."""
 
-    __slots__ = ('label', 'ifname', 'match', 'ip', 'mode', 'position')
-
-    def __init__(self, label, ifname, match, ip, mode, position):
-        self.label = label
-        self.ifname = ifname
-        self.match = match
-        self.ip = ip
-        self.mode = mode
-        self.position = position
+    __slots__ = ()
 
     def to_dict(self):
         return {'label': self.label, 'ifname': self.ifname, 'match': dict(self.match), 'ip': self.ip,

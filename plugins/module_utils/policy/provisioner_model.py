@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import namedtuple
+
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.gc_pause import gc_paused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import (
@@ -48,20 +50,10 @@ def _dict(value, where):
     return value
 
 
-class Subnet(object):
+class Subnet(namedtuple('Subnet', 'cidr network vlan space gateway ranges points range_types')):
     """One subnet: its network, space, and (IPv4 only) the ranges and points taken out of it."""
 
-    __slots__ = ('cidr', 'network', 'vlan', 'space', 'gateway', 'ranges', 'points', 'range_types')
-
-    def __init__(self, cidr, network, vlan, space, gateway, ranges, points, range_types):
-        self.cidr = cidr
-        self.network = network
-        self.vlan = vlan
-        self.space = space
-        self.gateway = gateway
-        self.ranges = ranges
-        self.points = points
-        self.range_types = range_types
+    __slots__ = ()
 
     @property
     def is_ipv4(self):

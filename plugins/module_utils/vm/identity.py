@@ -14,10 +14,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MAX_IFNAME
 
 MAC_PREFIX = '52:54:00'  # QEMU's locally administered prefix
-MAX_IFNAME = 15
 _ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
+
+# The MAC and tap name a NIC gets (kept from the existing domain, or newly allocated).
+NicIdentity = namedtuple('NicIdentity', 'mac target')
+
+
+class IdentityConflict(ValueError):
+    """A MAC the user asked for is already used on this host."""
 
 
 def _digest(name, index, attempt):
@@ -57,3 +66,29 @@ def allocate_tap(prefix, name, index, used):
             used.add(tap)
             return tap
     raise RuntimeError('no free tap name with prefix %s for %s' % (prefix, name))
+
+
+def nic_identities(spec, existing, used_macs, used_taps):
+    """One NicIdentity per NIC of ``spec`` (a VmSpec).
+
+    ``existing``: (mac, target) of each NIC of the current definition, in order (empty for a new VM).
+    A NIC keeps its MAC and tap name; a MAC given in the spec wins, unless another domain or link of
+    the host uses it. ``used_macs``/``used_taps`` (sets) are what the rest of the host uses; the
+    identities handed out are added to them.
+    """
+    identities = []
+    for nic in spec.nics:
+        old_mac, old_target = existing[nic.index] if nic.index < len(existing) else (None, None)
+        mac = nic.mac or old_mac
+        if mac and mac in used_macs and mac != old_mac:
+            raise IdentityConflict('interfaces[%d]: MAC %s is already used on this host' % (nic.index, mac))
+        if not mac:
+            mac = allocate_mac(spec.name, nic.index, used_macs)
+        used_macs.add(mac)
+        if old_target and old_target.startswith(spec.tap_prefix) and old_target not in used_taps:
+            target = old_target
+        else:
+            target = allocate_tap(spec.tap_prefix, spec.name, nic.index, used_taps)
+        used_taps.add(target)
+        identities.append(NicIdentity(mac, target))
+    return identities

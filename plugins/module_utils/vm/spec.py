@@ -9,12 +9,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES
 
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
 MAX_NAME = 64
 MIN_MEMORY_MIB = 128
 MAC_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$')
-MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
 INTERFACE_TYPES = ('network', 'bridge', 'macvlan')
 BOOT_DEVICES = ('network', 'hd')
 DISK_FORMATS = ('qcow2', 'raw')
@@ -29,38 +31,15 @@ class SpecError(ValueError):
     """The requested VM is not valid; the message names the field."""
 
 
-class NicSpec(object):
-    __slots__ = ('index', 'type', 'source', 'mode', 'mac', 'model', 'boot')
-
-    def __init__(self, index, kind, source, mode, mac, model, boot):
-        self.index = index
-        self.type = kind
-        self.source = source
-        self.mode = mode
-        self.mac = mac
-        self.model = model
-        self.boot = boot
+# ``mode`` is a macvlan mode in MAAS's words (None for other types).
+NicSpec = namedtuple('NicSpec', 'index type source mode mac model boot')
+DiskSpec = namedtuple('DiskSpec', 'index size_gib pool format bus volume')
 
 
-class DiskSpec(object):
-    __slots__ = ('index', 'size_gib', 'pool', 'format', 'bus', 'volume')
+class VmSpec(namedtuple('VmSpec', 'name vcpus memory_mib disks nics boot domain_type machine firmware tap_prefix')):
+    """The whole VM, validated."""
 
-    def __init__(self, index, size_gib, pool, fmt, bus, volume):
-        self.index = index
-        self.size_gib = size_gib
-        self.pool = pool
-        self.format = fmt
-        self.bus = bus
-        self.volume = volume
-
-
-class VmSpec(object):
-    __slots__ = ('name', 'vcpus', 'memory_mib', 'disks', 'nics', 'boot', 'domain_type', 'machine', 'firmware',
-                 'tap_prefix')
-
-    def __init__(self, **kwargs):
-        for key in self.__slots__:
-            setattr(self, key, kwargs[key])
+    __slots__ = ()
 
     @property
     def boot_nic(self):
@@ -129,6 +108,15 @@ def _disk(name, index, raw):
     if bus not in DISK_BUSES:
         raise SpecError('%s.bus must be one of %s, got %r' % (where, ', '.join(DISK_BUSES), bus))
     return DiskSpec(index, size, raw.get('pool') or 'default', fmt, bus, '%s-disk%d.%s' % (name, index, fmt))
+
+
+# The NIC fields a spec uses; attachments from kvm_attachment_select carry informational ones besides.
+NIC_FIELDS = ('type', 'source', 'mode', 'mac', 'model', 'boot')
+
+
+def nic_fields(interfaces):
+    """The interfaces option reduced to the fields the spec uses (None values dropped)."""
+    return [dict((k, nic[k]) for k in NIC_FIELDS if nic.get(k) is not None) for nic in interfaces or []]
 
 
 def build_spec(params):

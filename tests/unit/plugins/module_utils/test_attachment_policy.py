@@ -15,7 +15,8 @@ import yaml
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
     SelectionError, rank_candidates, HostView, select_attachments)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import RawNetwork, build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawNetwork
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import parse_constraints
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
 
@@ -84,7 +85,7 @@ def test_real_captures_maas_default_trap(fixture_text, fixture_json):
                         'subnets': [{'cidr': '198.51.100.0/24', 'vlan': 1}],
                         'host_interfaces': [{'name': 'capbr0', 'vlan': 1}, {'name': 'capv1', 'vlan': 1}]})
     selection = select_attachments(facts, model)
-    assert selection.rule == 'a'
+    assert selection.rule == 'preferred-network'
     assert selection.attachments[0]['source'] == 'maas'
     assert [(c['type'], c['source'], c['eligible']) for c in selection.candidates] == [
         ('network', 'maas', True), ('network', 'default', False), ('bridge', 'capbr0', True),

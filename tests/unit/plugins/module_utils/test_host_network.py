@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import (
-    RawDomain, RawNetwork, build_host_network)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawDomain, RawNetwork
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import ManagementAddressError
 
 ADDR = 'iproute2-live-netns-bridge-macvlan-macvtap-tap-ip-j-d-addr.json'

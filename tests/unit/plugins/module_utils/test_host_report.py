@@ -6,8 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import (
-    RawDomain, RawNetwork, build_host_network)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawDomain, RawNetwork
 from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import diagram_dot, report_markdown
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
 

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render as builder
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import allocate_mac, allocate_tap
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import NicIdentity, allocate_mac, allocate_tap
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import SpecError, build_spec
 
 NICS = [{'type': 'network', 'source': 'maas'}, {'type': 'bridge', 'source': 'br0', 'boot': True},
@@ -28,7 +28,7 @@ def spec(**params):
 
 
 def ids(count):
-    return [builder.NicIdentity('52:54:00:00:00:%02x' % i, 'kntestn%d' % i) for i in range(count)]
+    return [NicIdentity('52:54:00:00:00:%02x' % i, 'kntestn%d' % i) for i in range(count)]
 
 
 def test_render_new_domain():
@@ -56,7 +56,7 @@ def test_update_keeps_foreign_parts_and_is_idempotent(fixture_text):
     existing = fixture_text('libvirt-live-dom-network-bridge-direct-inactive.xml')
     vm = spec(interfaces=[{'type': 'network', 'source': 'maas'}, {'type': 'bridge', 'source': 'capbr0'}],
               disks=[], memory_mib=256)
-    identities = [builder.NicIdentity(mac, 'kn%dx' % i) for i, (mac, dummy) in
+    identities = [NicIdentity(mac, 'kn%dx' % i) for i, (mac, dummy) in
                   enumerate(builder.interfaces_of(existing)[:2])]
     updated = builder.render(vm, identities, 'qemu', existing)
     root = etree.fromstring(updated.encode())

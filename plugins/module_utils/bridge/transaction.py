@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Change the host's network as a transaction: check, apply, verify, persist - or roll back.
+
+As nmstate does it: everything that can be checked is checked before any change (``preflight``);
+then a watchdog is armed, the change applied, the live state re-read and compared with the plan,
+the gateway and targets pinged, and only then are the files written and the watchdog disarmed. Any
+exception on the way - a failed check, a refused command, an error writing a file, an interrupt -
+rolls the runtime change back at once.
+
+No Ansible import: the host commands, the watchdog, the state reader and the file writer are passed
+in, so the unit tests drive it with scripted commands.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.runtime import apply_lines, rollback_lines
+
+TransactionOptions = namedtuple('TransactionOptions', 'verify_timeout rollback_timeout settle_time targets')
+
+
+class TransactionError(Exception):
+    """The change was refused before it started, or rolled back; the message says which and why."""
+
+    def __init__(self, message, rolled_back=False, verified=None):
+        super(TransactionError, self).__init__(message)
+        self.rolled_back = rolled_back
+        self.verified = verified or []
+
+
+def check_timeouts(verify_timeout, rollback_timeout, settle_time):
+    """Raise TransactionError unless verification ends before the watchdog would roll back."""
+    if min(verify_timeout, rollback_timeout, settle_time + 1) < 1:
+        raise TransactionError('verify_timeout, rollback_timeout and settle_time must be positive')
+    if verify_timeout + settle_time >= rollback_timeout:
+        raise TransactionError('verify_timeout (%d s) plus settle_time (%d s) must be shorter than rollback_timeout '
+                               '(%d s): the watchdog would roll back while the change is still being verified'
+                               % (verify_timeout, settle_time, rollback_timeout))
+
+
+def verification_targets(plan, verify_targets, ssh_connection=''):
+    """What must answer after the change: the given targets, the default gateways, the SSH client."""
+    targets = list(verify_targets)
+    for route in plan.routes:
+        if route.get('dst') == 'default' and route.get('gateway') and route['gateway'] not in targets:
+            targets.append(route['gateway'])
+    ssh = (ssh_connection or '').split()
+    if ssh and ssh[0] not in targets and ssh[0] not in ('127.0.0.1', '::1'):
+        targets.append(ssh[0])
+    return targets
+
+
+def state_problems(plan, facts):
+    """What the live state (a kvm_host_network picture) lacks of the plan; empty when it matches."""
+    by_name = dict((i['name'], i) for i in facts.get('interfaces') or [])
+    bridge = by_name.get(plan.bridge)
+    if bridge is None or bridge.get('kind') != 'bridge':
+        return ['%s is not a bridge on the host' % plan.bridge]
+    problems = []
+    if plan.port and by_name.get(plan.port, {}).get('master') != plan.bridge:
+        problems.append('%s is not a port of %s' % (plan.port, plan.bridge))
+    if plan.mac and bridge.get('mac') != plan.mac:
+        problems.append('%s has MAC %s, not %s' % (plan.bridge, bridge.get('mac'), plan.mac))
+    held = set(a['address'] for a in bridge.get('addresses') or [])
+    problems += ['%s does not hold %s' % (plan.bridge, a['address']) for a in plan.addresses if a['address'] not in held]
+    problems += ['%s has MTU %s, not %s' % (name, by_name.get(name, {}).get('mtu'), mtu)
+                 for name, mtu in sorted(plan.mtu_members.items()) if by_name.get(name, {}).get('mtu') != mtu]
+    for route in plan.routes:
+        if route.get('dst') == 'default' and not any(
+                r['dst'] == 'default' and r['dev'] == plan.bridge and r['family'] == route['family']
+                for r in facts.get('routes') or []):
+            problems.append('the %s default route is not on %s' % (route['family'], plan.bridge))
+    return problems
+
+
+class BridgeTransaction(object):
+    """One bridge change. ``read_state()`` returns the live kvm_host_network picture; ``watchdog`` has
+    ``arm(ip_bin, lines, timeout)`` and ``disarm(handle)``; ``write_files(files)`` persists."""
+
+    def __init__(self, commands, plan, by_name, files, options, watchdog, read_state, write_files):
+        self.commands = commands
+        self.plan = plan
+        self.by_name = by_name
+        self.files = files
+        self.options = options
+        self.watchdog = watchdog
+        self.read_state = read_state
+        self.write_files = write_files
+
+    def preflight(self, unwritable=()):
+        """Everything checkable before a change: the tools, and where the files go."""
+        if self.plan.changes and self.options.targets and not self.commands.ping_bin:
+            raise TransactionError('ping is needed to verify the change (package iputils-ping); nothing was changed')
+        if unwritable:
+            raise TransactionError('cannot write the configuration to %s; nothing was changed' % ', '.join(unwritable))
+
+    def run(self):
+        """Apply, verify and persist; returns the targets that answered. Raises TransactionError."""
+        if not self.plan.changes:
+            self._persist_only()
+            return []
+        undo = rollback_lines(self.plan, self.by_name)
+        handle = self.watchdog.arm(self.commands.ip_bin, undo, self.options.rollback_timeout)
+        answered = []
+        try:
+            rc, out, err = self.commands.ip_batch(apply_lines(self.plan, self.by_name))
+            if rc != 0:
+                raise TransactionError('applying failed: %s' % (err or out).strip())
+            time.sleep(self.options.settle_time)
+            deadline = time.monotonic() + self.options.verify_timeout
+            self._verify_state(deadline)
+            answered = self._verify_reachability(deadline)
+            self.write_files(self.files)
+        except (Exception, KeyboardInterrupt) as exc:  # pylint: disable=broad-except
+            self.commands.ip_batch(undo, force=True)
+            self.watchdog.disarm(handle)
+            why = str(exc) if isinstance(exc, TransactionError) else '%s: %s' % (type(exc).__name__, exc)
+            raise TransactionError('bridge %s rolled back: %s. The previous addresses, routes and MTUs are '
+                                   'restored; no file was written.' % (self.plan.bridge, why),
+                                   rolled_back=True, verified=answered)
+        self.watchdog.disarm(handle)
+        return answered
+
+    def _persist_only(self):
+        try:
+            self.write_files(self.files)
+        except (IOError, OSError) as exc:
+            raise TransactionError('writing the configuration of %s failed: %s; the files already written were '
+                                   'put back' % (self.plan.bridge, exc))
+
+    def _verify_state(self, deadline):
+        while True:
+            problems = state_problems(self.plan, self.read_state())
+            if not problems:
+                return
+            if time.monotonic() >= deadline:
+                raise TransactionError('the host does not show the planned state: %s' % '; '.join(problems))
+            time.sleep(0.5)
+
+    def _verify_reachability(self, deadline):
+        answered, pending = [], list(self.options.targets)
+        while pending:
+            for target in list(pending):
+                if self.commands.ping(target):
+                    answered.append(target)
+                    pending.remove(target)
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+        if pending:
+            raise TransactionError('%s did not answer through %s within %d s'
+                                   % (', '.join(pending), self.plan.bridge, self.options.verify_timeout))
+        return answered

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""kvm_host_bridge, case by case from data/kvm_host_bridge.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import transaction
+from ansible_collections.kvmnet.netboot.plugins.modules import kvm_host_bridge
+from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
+
+
+class FastTime(object):
+    """Each reading of the clock is ten seconds later; sleeping takes no time."""
+
+    def __init__(self):
+        self.now = 0
+
+    def monotonic(self):
+        self.now += 10
+        return self.now
+
+    def sleep(self, seconds):
+        pass
+
+
+class RecordingWatchdog(object):
+    def __init__(self):
+        self.calls = []
+
+    def arm(self, ip_bin, lines, timeout):
+        self.calls.append(('arm', ip_bin, timeout))
+        return 'handle'
+
+    def disarm(self, handle):
+        self.calls.append(('disarm', handle))
+
+
+@pytest.mark.parametrize('case', load_cases('kvm_host_bridge.yml'))
+def test_kvm_host_bridge(monkeypatch, case):
+    dog = RecordingWatchdog()
+    monkeypatch.setattr(kvm_host_bridge, 'watchdog', dog)
+    monkeypatch.setattr(transaction, 'time', FastTime())
+    monkeypatch.delenv('SSH_CONNECTION', raising=False)
+    result = run_case(monkeypatch, kvm_host_bridge.main, case)
+    if result.get('changed') and not case.get('flags', {}).get('check') and 'rolled_back' in result:
+        # a change that ran was watched from start to end
+        assert [c[0] for c in dog.calls] == ['arm', 'disarm']
+    elif not result.get('rolled_back'):
+        assert dog.calls == []

@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""kvm_vm_compose, case by case from data/kvm_vm_compose.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import lock
+from ansible_collections.kvmnet.netboot.plugins.modules import kvm_vm_compose
+from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
+
+
+@pytest.mark.parametrize('case', load_cases('kvm_vm_compose.yml'))
+def test_kvm_vm_compose(monkeypatch, tmp_path, case):
+    monkeypatch.setattr(lock, 'lock_path', lambda: str(tmp_path / 'compose.lock'))
+    monkeypatch.setattr(kvm_vm_compose, 'domain_type_for', lambda requested: 'qemu')
+    run_case(monkeypatch, kvm_vm_compose.main, case)
