@@ -8,25 +8,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
-    HostView, SelectionError, network_readiness as readiness)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import HAS_NETADDR
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import ModelError, load_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import HostView, network_readiness
+from ansible_collections.kvmnet.netboot.plugins.plugin_utils.policy_filter import policy_filter
 
 
-def network_readiness(facts, maas_model=None):
-    if not HAS_NETADDR:
-        raise AnsibleFilterError('network_readiness needs the netaddr Python library on the controller')
-    try:
-        return readiness(HostView(facts, load_model(maas_model or {})))
-    except (ModelError, SelectionError) as exc:
-        raise AnsibleFilterError('network_readiness: %s' % to_native(exc))
+def _network_readiness(facts, model):
+    return network_readiness(HostView(facts, model))
 
 
 class FilterModule(object):
 
     def filters(self):
-        return {'network_readiness': network_readiness}
+        return {'network_readiness': policy_filter('network_readiness', _network_readiness)}

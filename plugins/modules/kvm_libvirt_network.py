@@ -202,11 +202,11 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES, is_local_uri
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
-    URI_ARGUMENT_SPEC, connect, require_libraries)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import (
-    error_message, libvirt, lookup_or_none)
+    URI_ARGUMENT_SPEC, require_libraries, run_with_connection)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_plan import (
     STATES, NetworkFound, plan_network)
@@ -262,19 +262,10 @@ def write_backup(directory, name, xml):
     return path
 
 
-class NetworkExecutor(object):
+class NetworkExecutor(StepExecutor):
     """Runs a NetworkPlan's steps against libvirt, one method per action."""
 
-    def __init__(self, module, conn, net):
-        self.module = module
-        self.conn = conn
-        self.net = net
-        self.backup_file = None
-
-    def run(self, steps):
-        for action, argument in steps:
-            getattr(self, 'do_' + action)(argument)
-        return self.net
+    backup_file = None
 
     def do_backup(self, xml):
         params = self.module.params
@@ -285,7 +276,7 @@ class NetworkExecutor(object):
                                   % (params['name'], params['backup_dir'], exc))
 
     def do_define(self, xml):
-        self.net = self.conn.networkDefineXML(xml)
+        self.target = self.conn.networkDefineXML(xml)
 
     def do_update(self, update):
         flags = libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG
@@ -295,22 +286,22 @@ class NetworkExecutor(object):
             cmd = libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE if command == 'delete' else \
                 libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST
             if section == 'range':
-                self.net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_RANGE, index, range_xml(item), flags)
+                self.target.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_RANGE, index, range_xml(item), flags)
             else:
-                self.net.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, index, host_xml(item), flags)
+                self.target.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, index, host_xml(item), flags)
 
     def do_destroy(self, dummy):
-        self.net.destroy()
+        self.target.destroy()
 
     def do_create(self, dummy):
-        self.net.create()
+        self.target.create()
 
     def do_autostart(self, value):
-        self.net.setAutostart(1 if value else 0)
+        self.target.setAutostart(1 if value else 0)
 
     def do_undefine(self, dummy):
-        if self.net.isPersistent():
-            self.net.undefine()
+        if self.target.isPersistent():
+            self.target.undefine()
 
 
 def check_host_bridge(module, spec):
@@ -367,16 +358,7 @@ def run(module, conn):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
-    conn = connect(module)
-    try:
-        result = run(module, conn)
-    except NetworkSpecError as exc:
-        module.fail_json(msg='network %s: %s' % (module.params['name'], exc))
-    except libvirt.libvirtError as exc:
-        module.fail_json(msg='libvirt refused the change to network %s: %s'
-                         % (module.params['name'], error_message(exc)))
-    finally:
-        conn.close()
+    result = run_with_connection(module, run, 'network %s' % module.params['name'], NetworkSpecError)
     module.exit_json(**result)
 
 

@@ -66,8 +66,9 @@ pool:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, connect, require_libraries
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import PoolFound, plan_pool, pool_path
 
 ARGUMENT_SPEC = dict(
@@ -79,35 +80,26 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class PoolExecutor(object):
+class PoolExecutor(StepExecutor):
     """Runs the steps of plan_pool against libvirt, one method per action."""
 
-    def __init__(self, conn, pool):
-        self.conn = conn
-        self.pool = pool
-
-    def run(self, steps):
-        for action, argument in steps:
-            getattr(self, 'do_' + action)(argument)
-        return self.pool
-
     def do_define(self, xml):
-        self.pool = self.conn.storagePoolDefineXML(xml, 0)
+        self.target = self.conn.storagePoolDefineXML(xml, 0)
 
     def do_build(self, dummy):
-        self.pool.build(0)
+        self.target.build(0)
 
     def do_start(self, dummy):
-        self.pool.create(0)
+        self.target.create(0)
 
     def do_autostart(self, value):
-        self.pool.setAutostart(1 if value else 0)
+        self.target.setAutostart(1 if value else 0)
 
     def do_destroy(self, dummy):
-        self.pool.destroy()
+        self.target.destroy()
 
     def do_undefine(self, dummy):
-        self.pool.undefine()
+        self.target.undefine()
 
 
 def run(module, conn):
@@ -122,7 +114,7 @@ def run(module, conn):
                                                                              params['path']))
     steps, tracker = plan_pool(params['name'], found, params['state'], params['path'], params['autostart'])
     if not module.check_mode:
-        PoolExecutor(conn, pool).run(steps)
+        PoolExecutor(module, conn, pool).run(steps)
     present = params['state'] == 'active'
     result = {'changed': tracker.changed,
               'pool': {'name': params['name'], 'path': (found.path if found else params['path']) if present else None,
@@ -135,14 +127,7 @@ def run(module, conn):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml')
-    conn = connect(module)
-    try:
-        result = run(module, conn)
-    except libvirt.libvirtError as exc:
-        module.fail_json(msg='libvirt refused the change to storage pool %s: %s'
-                         % (module.params['name'], error_message(exc)))
-    finally:
-        conn.close()
+    result = run_with_connection(module, run, 'storage pool %s' % module.params['name'])
     module.exit_json(**result)
 
 

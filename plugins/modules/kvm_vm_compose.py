@@ -267,10 +267,11 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import is_local_uri
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, connect, require_libraries
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import DOMAIN_STATES, error_message, libvirt, lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import STATES, DomainFound, plan_compose, plan_removal, restart_required
@@ -399,40 +400,33 @@ def wait_for(dom, wanted, timeout):
         time.sleep(0.2)
 
 
-class DomainExecutor(object):
+class DomainExecutor(StepExecutor):
     """Runs a ComposePlan's steps against libvirt, one method per action."""
 
     def __init__(self, module, conn, dom, pools=None):
-        self.module = module
-        self.conn = conn
-        self.dom = dom
+        super(DomainExecutor, self).__init__(module, conn, dom)
         self.pools = pools or {}
-
-    def run(self, steps):
-        for action, argument in steps:
-            getattr(self, 'do_' + action)(argument)
-        return self.dom
 
     def do_create_volume(self, disk):
         self.pools[disk.pool].createXML(volume_xml(disk), 0)
 
     def do_destroy(self, dummy):
-        self.dom.destroy()
+        self.target.destroy()
 
     def do_undefine(self, dummy):
-        self.dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+        self.target.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                                libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
 
     def do_define(self, xml):
-        self.dom = self.conn.defineXML(xml)
+        self.target = self.conn.defineXML(xml)
 
     def do_start(self, dummy):
-        self.dom.create()
-        wait_for(self.dom, ('running',), self.module.params['start_timeout'])
+        self.target.create()
+        wait_for(self.target, ('running',), self.module.params['start_timeout'])
 
     def do_stop(self, dummy):
-        self.dom.destroy()
-        wait_for(self.dom, ('shutoff',), self.module.params['start_timeout'])
+        self.target.destroy()
+        wait_for(self.target, ('shutoff',), self.module.params['start_timeout'])
 
     def do_delete_volume(self, pool_and_volume):
         pool_name, volume = pool_and_volume
@@ -448,7 +442,8 @@ def found_domain(dom):
     return DomainFound(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), bool(dom.isActive()))
 
 
-def remove(module, conn, name):
+def remove(module, conn, spec):
+    name = spec.name
     dom = lookup_or_none(conn.lookupByName, name)
     found = found_domain(dom)
     plan = plan_removal(name, found, module.params['remove_storage'])
@@ -541,18 +536,9 @@ def main():
         spec = build_spec(dict(module.params, interfaces=nic_fields(module.params['interfaces'])))
     except SpecError as exc:
         module.fail_json(msg=str(exc))
-    conn = connect(module)
-    try:
-        if module.params['state'] == 'absent':
-            result = remove(module, conn, spec.name)
-        else:
-            result = compose(module, conn, spec)
-    except (ComposeError, HostLockTimeout) as exc:
-        module.fail_json(msg=str(exc))
-    except libvirt.libvirtError as exc:
-        module.fail_json(msg='libvirt refused the change for %s: %s' % (spec.name, error_message(exc)))
-    finally:
-        conn.close()
+    action = remove if module.params['state'] == 'absent' else compose
+    result = run_with_connection(module, lambda mod, conn: action(mod, conn, spec), 'VM %s' % spec.name,
+                                 (ComposeError, HostLockTimeout))
     module.exit_json(**result)
 
 

@@ -72,18 +72,12 @@ def libvirt_conn():
 
 def remove_stale_libvirt(conn):
     """Destroy and undefine every lab domain and network a crashed run left behind."""
-    for dom in conn.listAllDomains(0):
-        if dom.name().startswith(LAB_PREFIX):
-            if dom.isActive():
-                dom.destroy()
-            if dom.isPersistent():
-                dom.undefine()
-    for net in conn.listAllNetworks(0):
-        if net.name().startswith(LAB_PREFIX):
-            if net.isActive():
-                net.destroy()
-            if net.isPersistent():
-                net.undefine()
+    for thing in conn.listAllDomains(0) + conn.listAllNetworks(0):
+        if thing.name().startswith(LAB_PREFIX):
+            if thing.isActive():
+                thing.destroy()
+            if thing.isPersistent():
+                thing.undefine()
 
 
 def collections_root():

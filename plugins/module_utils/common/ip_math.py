@@ -8,14 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-try:
-    import netaddr
-    HAS_NETADDR = True
-    NETADDR_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised on targets without python3-netaddr
-    netaddr = None
-    HAS_NETADDR = False
-    NETADDR_IMPORT_ERROR = exc
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
+
+netaddr, NETADDR_IMPORT_ERROR = optional_import('netaddr')
+HAS_NETADDR = netaddr is not None
 
 
 def normalise_address(address):

@@ -8,14 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-try:
-    from lxml import etree
-    HAS_LXML = True
-    LXML_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised on targets without python3-lxml
-    etree = None
-    HAS_LXML = False
-    LXML_IMPORT_ERROR = exc
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
+
+etree, LXML_IMPORT_ERROR = optional_import('lxml.etree')
+HAS_LXML = etree is not None
 
 
 class XmlDocumentError(ValueError):

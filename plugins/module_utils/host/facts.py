@@ -21,26 +21,27 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_int
 SUBSETS = ('networks', 'interfaces', 'domains')
 
 
-def network_records(raw_networks):
+def _records(raws, parse, extra):
+    """Parse each raw record's XML, add the fields libvirt keeps outside the XML, sort by name."""
     records = []
-    for raw in raw_networks:
-        record = parse_network_xml(raw.xml)
-        record.update(active=raw.active, persistent=raw.persistent, autostart=raw.autostart)
+    for raw in raws:
+        record = parse(raw.xml)
+        record.update((field, getattr(raw, field)) for field in extra)
         records.append(record)
     return sorted(records, key=lambda r: r['name'])
+
+
+def network_records(raw_networks):
+    return _records(raw_networks, parse_network_xml, ('active', 'persistent', 'autostart'))
 
 
 def domain_records(raw_domains):
-    records = []
-    for raw in raw_domains:
-        record = parse_domain_xml(raw.xml)
-        record.update(state=raw.state, persistent=raw.persistent, autostart=raw.autostart)
-        records.append(record)
-    return sorted(records, key=lambda r: r['name'])
+    return _records(raw_domains, parse_domain_xml, ('state', 'persistent', 'autostart'))
 
 
 def tap_map(domains):
-    """Tap (or macvtap) device name -> the domain and NIC that own it (Ganeti's wish: which VM NIC a host device belongs to)."""
+    """Tap (or macvtap) device name -> the domain and NIC that own it (as Ganeti's design asks: which VM NIC
+    a host device belongs to)."""
     taps = {}
     for domain in domains:
         for index, iface in enumerate(domain['interfaces']):

@@ -2,7 +2,7 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What every libvirt module of the collection does first: the ``uri`` option (doc fragment
+"""Shell (imports Ansible): what every libvirt module of the collection does first: the ``uri`` option (doc fragment
 ``kvmnet.netboot.libvirt``), the Python libraries it needs, and the connection - each failing with a
 message that says what to install or start."""
 
@@ -38,3 +38,17 @@ def connect(module):
         return libvirt_connection.open_connection(module.params['uri'])
     except libvirt_connection.LibvirtConnectionError as exc:
         module.fail_json(msg=str(exc))
+
+
+def run_with_connection(module, action, what, expected=()):
+    """Connect, return ``action(module, conn)`` and close. libvirt's refusals and the ``expected`` core
+    errors become fail_json naming ``what`` (for example ``network default``)."""
+    conn = connect(module)
+    try:
+        return action(module, conn)
+    except expected as exc:
+        module.fail_json(msg='%s: %s' % (what, exc))
+    except libvirt_connection.libvirt.libvirtError as exc:
+        module.fail_json(msg='libvirt refused the change to %s: %s' % (what, libvirt_connection.error_message(exc)))
+    finally:
+        conn.close()

@@ -12,16 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawDomain, RawNetwork
 
-try:
-    import libvirt
-    HAS_LIBVIRT = True
-    LIBVIRT_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised on targets without python3-libvirt
-    libvirt = None
-    HAS_LIBVIRT = False
-    LIBVIRT_IMPORT_ERROR = exc
+libvirt, LIBVIRT_IMPORT_ERROR = optional_import('libvirt')
+HAS_LIBVIRT = libvirt is not None
 
 DOMAIN_STATES = {
     0: 'nostate',

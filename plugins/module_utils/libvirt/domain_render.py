@@ -134,12 +134,8 @@ def _set_boot_order(spec, devices, nic_elems, disk_elems):
             order += 1
 
 
-def render(spec, identities, domain_type, existing_xml=None):
-    """Domain XML (text) for ``spec``. ``identities``: one vm.identity.NicIdentity per NIC.
-
-    With ``existing_xml`` (the inactive definition), that document is edited in place.
-    """
-    root = parse_xml(existing_xml, 'domain') if existing_xml else _new_domain(spec)
+def _apply_basics(root, spec, domain_type):
+    """Type, memory, vCPUs, machine and firmware; boot order is set per device later."""
     root.set('type', domain_type)
     if spec.memory_mib is not None:
         _set_memory(root, spec.memory_mib)
@@ -156,8 +152,10 @@ def render(spec, identities, domain_type, existing_xml=None):
         os_elem.set('firmware', 'efi')
     elif os_elem.get('firmware') == 'efi':
         del os_elem.attrib['firmware']
-    devices = _ensure(root, 'devices')
 
+
+def _place_nics(devices, spec, identities):
+    """The <interface> of each NIC (edited in place by position, or added); extra ones removed."""
     existing_nics = devices.findall('interface')
     nic_elems = []
     for nic, identity in zip(spec.nics, identities):
@@ -174,7 +172,11 @@ def render(spec, identities, domain_type, existing_xml=None):
         nic_elems.append(elem)
     for extra in existing_nics[len(spec.nics):]:
         devices.remove(extra)
+    return nic_elems
 
+
+def _place_disks(devices, spec):
+    """The <disk> of each managed disk (found by pool and volume, or added before the NICs)."""
     used_targets = set(t.get('dev') for t in devices.findall('disk/target'))
     disk_elems = []
     for disk in spec.disks:
@@ -187,6 +189,19 @@ def render(spec, identities, domain_type, existing_xml=None):
             else:
                 devices.insert(0, elem)
         disk_elems.append(elem)
+    return disk_elems
+
+
+def render(spec, identities, domain_type, existing_xml=None):
+    """Domain XML (text) for ``spec``. ``identities``: one vm.identity.NicIdentity per NIC.
+
+    With ``existing_xml`` (the inactive definition), that document is edited in place.
+    """
+    root = parse_xml(existing_xml, 'domain') if existing_xml else _new_domain(spec)
+    _apply_basics(root, spec, domain_type)
+    devices = _ensure(root, 'devices')
+    nic_elems = _place_nics(devices, spec, identities)
+    disk_elems = _place_disks(devices, spec)
     _set_boot_order(spec, devices, nic_elems, disk_elems)
     return etree.tostring(root, pretty_print=True, encoding='unicode')
 

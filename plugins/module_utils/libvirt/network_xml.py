@@ -59,19 +59,8 @@ def _ip_record(ip_elem):
     }
 
 
-def parse_network_xml(text):
-    """The network record of one ``virsh net-dumpxml`` document.
-
-    ``active``, ``persistent`` and ``autostart`` are not in the XML; the caller adds them.
-    """
-    root = parse_xml(text, 'network')
-    forward_mode, forward_devices, forward_addresses = _forward(root)
-    bridge = root.find('bridge')
-    mtu = root.find('mtu')
-    mac = root.find('mac')
-    virtualport = root.find('virtualport')
-    vlan_tags = [to_int(t.get('id')) for t in root.findall('vlan/tag')]
-
+def _ips_and_dhcp(root):
+    """(ips, dhcp_enabled, dhcp_ranges, dhcp_hosts) of a network document."""
     ips, dhcp_ranges, dhcp_hosts = [], [], []
     dhcp_enabled = False
     for ip_elem in root.findall('ip'):
@@ -91,6 +80,22 @@ def parse_network_xml(text):
                 'name': host.get('name'),
                 'family': ip['family'],
             })
+    return ips, dhcp_enabled, dhcp_ranges, dhcp_hosts
+
+
+def parse_network_xml(text):
+    """The network record of one ``virsh net-dumpxml`` document.
+
+    ``active``, ``persistent`` and ``autostart`` are not in the XML; the caller adds them.
+    """
+    root = parse_xml(text, 'network')
+    forward_mode, forward_devices, forward_addresses = _forward(root)
+    bridge = root.find('bridge')
+    mtu = root.find('mtu')
+    mac = root.find('mac')
+    virtualport = root.find('virtualport')
+    vlan_tags = [to_int(t.get('id')) for t in root.findall('vlan/tag')]
+    ips, dhcp_enabled, dhcp_ranges, dhcp_hosts = _ips_and_dhcp(root)
     return {
         'name': root.findtext('name'),
         'uuid': root.findtext('uuid'),

@@ -21,7 +21,7 @@ SHOWN_KINDS = ('physical', 'veth', 'bond', 'vlan', 'bridge', 'macvlan')
 RED, GREEN, GREY = '#c0392b', '#1e8449', '#7f8c8d'
 
 
-def _q(text):
+def _dot_quote(text):
     """A DOT string literal."""
     return json.dumps(str(text))
 
@@ -37,12 +37,10 @@ def _analysis(facts, model):
     return view, readiness, candidates, chosen
 
 
-def diagram_dot(facts, model, host='host'):
-    """DOT source of the host's diagram."""
-    view, readiness, dummy, chosen = _analysis(facts, model)
-    lines = ['digraph %s {' % _q(host), '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];',
-             '  label=%s; labelloc=t;' % _q('%s: NICs -> bonds -> VLANs -> bridges -> libvirt networks -> VMs' % host)]
-    interfaces = [i for i in facts.get('interfaces') or [] if i.get('kind') in SHOWN_KINDS]
+def _interface_lines(view, interfaces):
+    """A node per NIC, bond, VLAN, bridge or macvlan, green where the provisioner serves DHCP; an edge per
+    port-to-master and parent-to-child link."""
+    lines = []
     names = set(i['name'] for i in interfaces)
     for iface in interfaces:
         vlan, dummy = view.vlan_of(iface['name'])
@@ -55,16 +53,22 @@ def diagram_dot(facts, model, host='host'):
         if vlan is not None and iface['name'] in view.model.host_interfaces:
             status = view.model.dhcp_status(vlan)
             label += '\\n%s: %s DHCP' % (view.model.describe_vlan(vlan), {'maas': 'provisioner', 'relay': 'relayed',
-                                                                          'none': 'no'}[status])
+                                                                            'none': 'no'}[status])
             color = GREEN if status in ('maas', 'relay') else GREY
         shape = 'box3d' if iface.get('kind') in ('physical', 'veth') else 'box'
-        lines.append('  %s [shape=%s, color=%s, label="%s"];' % (_q('if:' + iface['name']), shape, _q(color),
-                                                                 label.replace('"', "'")))
+        lines.append('  %s [shape=%s, color=%s, label="%s"];' % (_dot_quote('if:' + iface['name']), shape,
+                                                                 _dot_quote(color), label.replace('"', "'")))
     for iface in interfaces:
         if iface.get('master') in names:
-            lines.append('  %s -> %s;' % (_q('if:' + iface['name']), _q('if:' + iface['master'])))
+            lines.append('  %s -> %s;' % (_dot_quote('if:' + iface['name']), _dot_quote('if:' + iface['master'])))
         if iface.get('parent') in names:
-            lines.append('  %s -> %s;' % (_q('if:' + iface['parent']), _q('if:' + iface['name'])))
+            lines.append('  %s -> %s;' % (_dot_quote('if:' + iface['parent']), _dot_quote('if:' + iface['name'])))
+    return lines
+
+
+def _network_lines(facts, readiness, names):
+    """A node per libvirt network, red where libvirt's own DHCP is on (the trap)."""
+    lines = []
     for net in facts.get('networks') or []:
         ready = readiness.get(net['name'], {})
         dhcp = net.get('dhcp_enabled')
@@ -72,25 +76,44 @@ def diagram_dot(facts, model, host='host'):
             net['name'], net.get('forward_mode') or 'isolated', 'ON (answers PXE first)' if dhcp else 'off')
         color = RED if dhcp else (GREEN if ready.get('reaches_provisioner') else GREY)
         lines.append('  %s [shape=ellipse, color=%s, penwidth=%d, label="%s"];'
-                     % (_q('net:' + net['name']), _q(color), 2 if dhcp else 1, label))
-        if net.get('bridge') in names:
-            lines.append('  %s -> %s;' % (_q('if:' + net['bridge']), _q('net:' + net['name'])))
-        elif net.get('bridge'):
-            lines.append('  %s [shape=box, style=dashed, label=%s];' % (_q('if:' + net['bridge']), _q(net['bridge'])))
-            lines.append('  %s -> %s;' % (_q('if:' + net['bridge']), _q('net:' + net['name'])))
+                     % (_dot_quote('net:' + net['name']), _dot_quote(color), 2 if dhcp else 1, label))
+        if net.get('bridge') and net.get('bridge') not in names:
+            lines.append('  %s [shape=box, style=dashed, label=%s];' % (_dot_quote('if:' + net['bridge']),
+                                                                        _dot_quote(net['bridge'])))
+        if net.get('bridge'):
+            lines.append('  %s -> %s;' % (_dot_quote('if:' + net['bridge']), _dot_quote('net:' + net['name'])))
+    return lines
+
+
+def _vm_lines(facts, chosen):
+    """A node per VM with an edge per NIC, and a dashed one for where a new VM would attach."""
+    lines = []
     for dom in facts.get('domains') or []:
-        vm_label = _q('VM %s (%s)' % (dom['name'], dom.get('state')))
-        lines.append('  %s [shape=component, label=%s];' % (_q('vm:' + dom['name']), vm_label))
+        vm_label = _dot_quote('VM %s (%s)' % (dom['name'], dom.get('state')))
+        lines.append('  %s [shape=component, label=%s];' % (_dot_quote('vm:' + dom['name']), vm_label))
         for nic in dom.get('interfaces') or []:
             source = 'net:' + nic['source'] if nic['type'] == 'network' else 'if:' + str(nic['source'])
-            lines.append('  %s -> %s [label=%s];' % (_q(source), _q('vm:' + dom['name']),
-                                                     _q('%s %s' % (nic.get('target') or '', nic.get('mac') or ''))))
+            lines.append('  %s -> %s [label=%s];' % (_dot_quote(source), _dot_quote('vm:' + dom['name']), _dot_quote(
+                '%s %s' % (nic.get('target') or '', nic.get('mac') or ''))))
     if chosen is not None:
         source = 'net:' + chosen['source'] if chosen['type'] == 'network' else 'if:' + chosen['source']
         mode = ', mode ' + chosen['mode'] if chosen['mode'] else ''
         lines.append('  "new-vm" [shape=component, style=dashed, color=%s, label=%s];'
-                     % (_q(GREEN), _q('a new VM attaches here (%s%s)' % (chosen['type'], mode))))
-        lines.append('  %s -> "new-vm" [style=dashed, color=%s];' % (_q(source), _q(GREEN)))
+                     % (_dot_quote(GREEN), _dot_quote('a new VM attaches here (%s%s)' % (chosen['type'], mode))))
+        lines.append('  %s -> "new-vm" [style=dashed, color=%s];' % (_dot_quote(source), _dot_quote(GREEN)))
+    return lines
+
+
+def diagram_dot(facts, model, host='host'):
+    """DOT source of the host's diagram."""
+    view, readiness, dummy, chosen = _analysis(facts, model)
+    interfaces = [i for i in facts.get('interfaces') or [] if i.get('kind') in SHOWN_KINDS]
+    lines = ['digraph %s {' % _dot_quote(host), '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];',
+             '  label=%s; labelloc=t;' % _dot_quote('%s: NICs -> bonds -> VLANs -> bridges -> libvirt networks -> VMs'
+                                                    % host)]
+    lines += _interface_lines(view, interfaces)
+    lines += _network_lines(facts, readiness, set(i['name'] for i in interfaces))
+    lines += _vm_lines(facts, chosen)
     lines.append('}')
     return '\n'.join(lines) + '\n'
 

@@ -12,9 +12,10 @@ import os
 
 import pytest
 import yaml
+from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import (
-    SelectionError, rank_candidates, HostView, select_attachments)
+from ansible_collections.kvmnet.netboot.plugins.filter.attachment_order import FilterModule
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.attachment import SelectionError, select_attachments
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.facts import build_host_network
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawNetwork
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.interface_constraints import parse_constraints
@@ -93,10 +94,20 @@ def test_real_captures_maas_default_trap(fixture_text, fixture_json):
     assert selection.candidates[0]['free_ipv4'] == 254
 
 
-def test_rank_is_filter_ranking():
-    scenario = TABLE['scenarios'][0]
-    view = HostView(scenario['facts'], load_model(model_of(scenario)))
-    assert rank_candidates(view) == run(scenario).candidates
+UNCONSTRAINED = [s for s in TABLE['scenarios'] if not s.get('interfaces') and not s.get('expect', {}).get('error')]
+
+
+@pytest.mark.parametrize('scenario', UNCONSTRAINED, ids=[s['name'] for s in UNCONSTRAINED])
+def test_filter_ranking_is_the_module_ranking(scenario):
+    """The attachment_order filter ranks exactly the candidates the module considers."""
+    ranked = FilterModule().filters()['attachment_order'](scenario['facts'], model_of(scenario),
+                                                           scenario.get('default_macvlan_mode', 'bridge'))
+    assert ranked == run(scenario).candidates
+
+
+def test_filter_reports_a_bad_model_as_a_filter_error():
+    with pytest.raises(AnsibleFilterError, match=r'attachment_order: maas_model.vlans\[0\] has no id'):
+        FilterModule().filters()['attachment_order']({}, {'vlans': [{'vid': 1}]})
 
 
 @pytest.mark.parametrize('facts', ['not a dict', ['list']])

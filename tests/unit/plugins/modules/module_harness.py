@@ -51,9 +51,7 @@ class RecordingLibvirt(object):
     """A libvirt object (connection, network, domain, pool, volume) whose writing calls are recorded."""
 
     def __init__(self, target, log, label):
-        self._target = target
-        self._log = log
-        self._label = label
+        self._target, self._log, self._label = target, log, label
 
     def __getattr__(self, name):
         attr = getattr(self._target, name)
