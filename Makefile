@@ -15,9 +15,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity units integration build clean
+.PHONY: demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units integration build clean
 
-test: deps libvirt collection sanity units integration molecule
+test: deps libvirt collection sanity lint units integration molecule
 	@echo "make test: all suites passed"
 
 deps: system-packages venv
@@ -54,6 +54,17 @@ ansible-test-pip: venv
 
 sanity: collection ansible-test-pip
 	cd $(COLL) && ansible-test sanity --color no --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# ansible-lint (production profile, no skip list) over the roles, playbooks and molecule scenarios, from its
+# own virtualenv: ansible-lint 26 refuses the ansible-core 2.17 the tests pin.
+LINT := $(BUILD)/lint
+$(LINT)/.installed: requirements-lint.txt
+	@$(SYSTEM_PYTHON) -m venv $(LINT)
+	@$(LINT)/bin/python -m pip install -q -r requirements-lint.txt
+	@touch $@
+
+lint: collection $(LINT)/.installed
+	cd $(COLL) && PATH=$(LINT)/bin:$$PATH $(LINT)/bin/ansible-lint --profile production roles playbooks extensions
 
 units: collection
 	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS)

@@ -131,7 +131,8 @@ def test_check_mode_leaves_definition_identical(composed, compose_lab):
     result = lab.run_module_direct('kvm_vm_compose', vm_args(memory_mib=192, vcpus=2), check=True, diff=True)
     assert not result.get('failed'), result
     assert result['changed'] is True
-    assert '<vcpu' in result['diff']['after'] and result['diff']['before'] == before
+    definition = result['diff'][0]
+    assert '<vcpu' in definition['after'] and definition['before'] == before
     assert inactive_xml(compose_lab, VM) == before
     assert compose_lab.lookupByName(VM).isActive()
 
@@ -142,8 +143,9 @@ def test_memory_change_updates_with_diff(composed, compose_lab):
     assert not result.get('failed'), result
     assert result['changed'] is True
     assert result['restart_required'] is True
-    assert "<memory unit='KiB'>131072</memory>" in result['diff']['before'].replace('"', "'")
-    assert "<memory unit='KiB'>163840</memory>" in result['diff']['after'].replace('"', "'")
+    definition = result['diff'][0]
+    assert "<memory unit='KiB'>131072</memory>" in definition['before'].replace('"', "'")
+    assert "<memory unit='KiB'>163840</memory>" in definition['after'].replace('"', "'")
     dom = compose_lab.lookupByName(VM)
     assert dom.UUIDString() == uuid  # updated in place, not re-created
     assert 'KiB">163840<' in inactive_xml(compose_lab, VM).replace("'", '"')
@@ -220,3 +222,22 @@ def test_bad_input_defines_nothing(compose_lab, args, words):
     pool = compose_lab.storagePoolLookupByName(POOL)
     pool.refresh(0)
     assert not [v for v in pool.listVolumes() if 'bad' in v]
+
+
+def test_every_macvlan_mode_the_selection_returns_is_accepted_by_libvirt(compose_lab):
+    """The selection speaks MAAS's macvlan modes; libvirt's domain XML wants passthrough for passthru.
+    Each mode must give a domain this libvirtd defines, and a re-run must find nothing to change."""
+    name = P + 'modes'
+    args = {'name': name, 'domain_type': 'qemu', 'memory_mib': 128, 'boot': ['network'],
+            'interfaces': [{'type': 'macvlan', 'source': PARENT, 'mode': mode}
+                           for mode in ('bridge', 'private', 'vepa', 'passthru')]}
+    try:
+        result = lab.run_module_direct('kvm_vm_compose', args)
+        assert not result.get('failed'), result
+        modes = [e.get('mode') for e in etree.fromstring(inactive_xml(compose_lab, name).encode()).iter('source')]
+        assert modes == ['bridge', 'private', 'vepa', 'passthrough']
+        assert [nic['mode'] for nic in result['interfaces']] == ['bridge', 'private', 'vepa', 'passthru']
+        again = lab.run_module_direct('kvm_vm_compose', args)
+        assert again['changed'] is False, again
+    finally:
+        lab.run_module_direct('kvm_vm_compose', {'name': name, 'state': 'absent'})
