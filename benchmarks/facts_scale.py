@@ -44,7 +44,7 @@ def build_lab(conn, netns):
     sh('ip', '-n', netns, '-batch', '-', input=batch)
     for i in range(NETWORKS):
         name = '%snet-%03d' % (PREFIX, i)
-        dhcp = ("<ip address='203.0.113.1' prefix='24'><dhcp><range start='203.0.113.10' end='203.0.113.99'/>"
+        dhcp = ("<ip address='198.18.113.1' prefix='24'><dhcp><range start='198.18.113.10' end='198.18.113.99'/>"
                 "</dhcp></ip>") if i % 2 else ''
         conn.networkDefineXML("<network><name>%s</name><bridge name='kb%03d'/>%s</network>" % (name, i, dhcp))
     for i in range(DOMAINS):

@@ -8,7 +8,10 @@
 - two veth pairs joining it to lab devices in the host namespace, kvmnt-lab0 and kvmnt-lab1, which
   carry no address (the machine's routes stay as they are);
 - libvirt's packaged `default` network put aside (saved to a file) and a lab `default` on
-  203.0.113.0/24 with libvirt DHCP on in its place: the trap.
+  ``lab_default_cidr`` (examples/demo/lab.yml, 198.18.122.0/24) with libvirt DHCP on in its place:
+  the trap. It is the only thing the lab puts in the host's own namespace; before creating it the lab
+  refuses a subnet that collides with the machine's routes, addresses, nameservers or package
+  sources (tools/lab_safety.py).
 
 `python3 tools/netboot_lab.py up|down|status`. `down` removes every trace, including the VMs, volumes
 and networks the demo playbooks made, and puts the packaged `default` back (defined, never started).
@@ -18,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import json
 import os
 import re
@@ -26,6 +30,13 @@ import subprocess
 import sys
 import time
 
+import yaml
+from lxml import etree
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
 RACK_NS = 'kvmnt-rack'
 STATE = '/var/tmp/kvmnt-lab'
 LOG = os.path.join(STATE, 'rack-dhcp.log')
@@ -33,12 +44,42 @@ PID = os.path.join(STATE, 'rack-dnsmasq.pid')
 SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.xml')
 LINKS = (('kvmnt-lab0', 'rack0', '198.51.100.1/25', '198.51.100.10,198.51.100.100'),
          ('kvmnt-lab1', 'rack1', '198.51.100.129/25', '198.51.100.150,198.51.100.200'))
-LAB_DEFAULT_XML = """<network><name>default</name><forward mode='nat'/>
-  <bridge name='kvmnt-dflt0' stp='on' delay='0'/>
-  <ip address='203.0.113.1' netmask='255.255.255.0'><dhcp>
-    <range start='203.0.113.100' end='203.0.113.199'/>
-  </dhcp></ip></network>"""
 PREFIX = 'kvmnt-'
+LAB_VARS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'examples', 'demo', 'lab.yml')
+LAB_DEFAULT_BRIDGE = PREFIX + 'dflt0'
+
+
+def lab_default_cidr():
+    """The lab `default` network's subnet: ``lab_default_cidr`` of examples/demo/lab.yml."""
+    with open(LAB_VARS) as handle:
+        return yaml.safe_load(handle)['lab_default_cidr']
+
+
+def lab_default_addresses(cidr=None):
+    """(gateway, first DHCP address, last DHCP address, prefix) of the lab `default` network."""
+    net = ipaddress.ip_network(cidr or lab_default_cidr())
+    return str(net[1]), str(net[100]), str(net[199]), net.prefixlen
+
+
+def lab_default_xml(cidr=None):
+    """The lab `default`: NAT, a bridge of its own, libvirt DHCP on (the trap), built with lxml."""
+    gateway, first, last, prefix = lab_default_addresses(cidr)
+    root = etree.Element('network')
+    etree.SubElement(root, 'name').text = 'default'
+    etree.SubElement(root, 'forward', mode='nat')
+    etree.SubElement(root, 'bridge', name=LAB_DEFAULT_BRIDGE, stp='on', delay='0')
+    ip = etree.SubElement(root, 'ip', address=gateway, prefix=str(prefix))
+    etree.SubElement(etree.SubElement(ip, 'dhcp'), 'range', start=first, end=last)
+    return etree.tostring(root, encoding='unicode')
+
+
+def start_lab_default(c):
+    """Define and start the lab `default`, after checking its subnet is clear of the machine's own."""
+    cidr = lab_default_cidr()
+    lab_safety.check_lab_subnet(cidr, 'lab_default_cidr in examples/demo/lab.yml')
+    net = c.networkDefineXML(lab_default_xml(cidr))
+    net.create()
+    return net
 
 
 def sh(*cmd, **kwargs):
@@ -93,8 +134,7 @@ def lab_default(c):
         if net.isActive():
             net.destroy()
         net.undefine()
-    net = c.networkDefineXML(LAB_DEFAULT_XML)
-    net.create()
+    start_lab_default(c)
 
 
 def up():

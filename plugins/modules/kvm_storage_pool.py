@@ -110,8 +110,8 @@ def run(module, conn):
     if found is None and params['state'] == 'active' and not params['path']:
         module.fail_json(msg='storage pool %s does not exist: give path to define it' % params['name'])
     if found is not None and params['path'] and found.path != params['path']:
-        module.warn('storage pool %s already uses %s, not %s; left as it is' % (params['name'], found.path,
-                                                                             params['path']))
+        module.warn('storage pool %s already uses %s, not %s; left as it is'
+                    % (params['name'], found.path, params['path']))
     steps, tracker = plan_pool(params['name'], found, params['state'], params['path'], params['autostart'])
     if not module.check_mode:
         PoolExecutor(module, conn, pool).run(steps)

@@ -415,7 +415,7 @@ class DomainExecutor(StepExecutor):
 
     def do_undefine(self, dummy):
         self.target.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                               libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
+                                  libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
 
     def do_define(self, xml):
         self.target = self.conn.defineXML(xml)

@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lab plumbing for the integration tests: network namespaces, libvirt objects, running our modules.
 
-Safety rules (see README): only namespaces and bridges made here, lab addresses from 198.51.100.0/24,
-203.0.113.0/24 and 2001:db8::/32, nothing on the machine's uplink, routes or firewall, and every
-object is named with LAB_PREFIX so a crashed run's leftovers are found and removed by the next one.
+Safety rules (see README): only namespaces and bridges made here; addresses inside the test's own
+namespaces from 198.51.100.0/24 and 2001:db8::/32; anything in the host's own namespace (a libvirt
+network that is started) from 198.18.0.0/15, checked against the machine's routes, addresses,
+nameservers and package sources first (tools/lab_safety.py); nothing on the machine's uplink, routes
+or firewall; every object named with LAB_PREFIX so a crashed run's leftovers are found and removed by
+the next one.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,8 +23,15 @@ import sys
 import tempfile
 import uuid
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+
+import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
 LAB_PREFIX = 'kvmnt-'
 LIBVIRT_URI = 'qemu:///system'
+LAB_DEFAULT_BRIDGE = netboot_lab.LAB_DEFAULT_BRIDGE
+LAB_GATEWAY, LAB_DHCP_FIRST, LAB_DHCP_LAST, LAB_PREFIXLEN = netboot_lab.lab_default_addresses()
 
 
 def sh(*cmd, **kwargs):
@@ -134,14 +144,6 @@ def run_module(module, args=None, netns=None, check=False, diff=False):
         shutil.rmtree(tree, ignore_errors=True)
 
 
-LAB_DEFAULT_BRIDGE = LAB_PREFIX + 'dflt0'
-LAB_DEFAULT_XML = """<network><name>default</name><forward mode='nat'/>
-  <bridge name='%s' stp='on' delay='0'/>
-  <ip address='203.0.113.1' netmask='255.255.255.0'><dhcp>
-    <range start='203.0.113.100' end='203.0.113.199'/>
-  </dhcp></ip></network>""" % LAB_DEFAULT_BRIDGE
-
-
 class SavedNetwork(object):
     """A network the host already had, put aside for a test and put back afterwards, as it was."""
 
@@ -178,12 +180,11 @@ class SavedNetwork(object):
 
 
 def lab_default_network(conn):
-    """Put the packaged `default` aside and define and start the lab one on 203.0.113.0/24 (DHCP on:
-    the trap). Returns the SavedNetwork to restore."""
+    """Put the packaged `default` aside and define and start the lab one on ``lab_default_cidr``
+    (198.18.122.0/24; DHCP on: the trap). Returns the SavedNetwork to restore."""
     saved = SavedNetwork(conn, 'default')
     try:
-        net = conn.networkDefineXML(LAB_DEFAULT_XML)
-        net.create()
+        netboot_lab.start_lab_default(conn)
     except Exception:
         saved.restore()
         raise

@@ -22,6 +22,7 @@ import lab
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 
+import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
 import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 EXAMPLES = os.path.join(ROOT, 'examples', 'demo')
@@ -35,12 +36,24 @@ def playbook(name, *extra):
 
 
 @pytest.fixture(scope='module')
-def netboot_lab_up(libvirt_conn):  # pylint: disable=unused-argument
+def package_routes():
+    """How the machine reaches each address its package sources resolve to, before the lab is up."""
+    return lab_safety.routes_to(sorted(lab_safety.package_source_addresses()))
+
+
+@pytest.fixture(scope='module')
+def netboot_lab_up(libvirt_conn, package_routes):  # pylint: disable=unused-argument
     netboot_lab.up()
     try:
         yield
     finally:
         netboot_lab.down()
+
+
+def test_lab_leaves_the_way_to_the_package_sources_alone(netboot_lab_up, package_routes):
+    """While the lab is up, every package-source address is still routed as it was before."""
+    assert package_routes, 'no package source resolved; nothing to compare'
+    assert lab_safety.routes_to(sorted(package_routes)) == package_routes
 
 
 def test_trap_refused_while_libvirt_dhcp_is_on(netboot_lab_up):  # pylint: disable=unused-argument

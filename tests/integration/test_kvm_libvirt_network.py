@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """kvm_libvirt_network: libvirt DHCP off in place on `default`, proven with a real TCG VM.
 
-The packaged `default` network is put aside and a lab `default` (NAT, 203.0.113.0/24, DHCP on) takes
+The packaged `default` network is put aside and a lab `default` (NAT, 198.18.122.0/24, DHCP on) takes
 its place for the module's tests; the packaged one is put back afterwards, never started.
 """
 
@@ -60,7 +60,7 @@ def trap_vm(default_net):
     finally:
         watch.stop()
     assert offered is not None, 'libvirt never offered: %s' % watch.events
-    assert [e for e in watch.seen('OFFER', nic['mac']) if e[3] == '203.0.113.1']
+    assert [e for e in watch.seen('OFFER', nic['mac']) if e[3] == lab.LAB_GATEWAY]
     return nic
 
 
@@ -74,7 +74,7 @@ def test_dhcp_off_in_place(default_net, trap_vm):
     for inactive in (True, False):
         root = etree.fromstring(xml_of(default_net, 'default', inactive).encode())
         assert root.find('ip/dhcp') is None
-        assert root.find('ip').get('address') == '203.0.113.1'
+        assert root.find('ip').get('address') == lab.LAB_GATEWAY
         assert root.find('forward').get('mode') == 'nat'
     net = default_net.networkLookupByName('default')
     assert net.isActive() and net.UUIDString() == before_uuid
@@ -91,7 +91,7 @@ def test_dhcp_off_rerun_unchanged(default_net, trap_vm):  # pylint: disable=unus
 
 def test_check_mode_changes_nothing(default_net, trap_vm):  # pylint: disable=unused-argument
     before = (xml_of(default_net, 'default', True), xml_of(default_net, 'default', False))
-    args = {'name': 'default', 'dhcp': {'ranges': [{'start': '203.0.113.10', 'end': '203.0.113.20'}]},
+    args = {'name': 'default', 'dhcp': {'ranges': [{'start': '198.18.122.10', 'end': '198.18.122.20'}]},
             'mtu': 1400}
     rc, result, out = lab.run_module('kvm_libvirt_network', args, check=True)
     assert rc == 0, out
@@ -126,7 +126,7 @@ def test_maas_bridge_network(default_net):
 
 
 def test_dhcp_back_on_and_restart_warns(default_net, trap_vm):  # pylint: disable=unused-argument
-    args = {'name': 'default', 'dhcp': {'ranges': [{'start': '203.0.113.100', 'end': '203.0.113.199'}]}}
+    args = {'name': 'default', 'dhcp': {'ranges': [{'start': lab.LAB_DHCP_FIRST, 'end': lab.LAB_DHCP_LAST}]}}
     rc, result, out = lab.run_module('kvm_libvirt_network', args)
     assert rc == 0, out
     assert result['applied'] == 'update'
@@ -143,7 +143,7 @@ def test_dhcp_back_on_and_restart_warns(default_net, trap_vm):  # pylint: disabl
     ({'dhcp': {'ranges': [{'start': '198.51.100.10', 'end': '198.51.100.20'}]}},
      'dhcp.ranges[0] 198.51.100.10-198.51.100.20 is outside every network'),
     ({'forward_mode': 'bridge', 'bridge': P + 'nobridge', 'ips': []}, 'is not one on this host'),
-    ({'ips': [{'address': '203.0.113.1', 'prefix': 40}]}, 'ips[0].prefix must be 1-31'),
+    ({'ips': [{'address': '198.18.122.1', 'prefix': 40}]}, 'ips[0].prefix must be 1-31'),
 ])
 def test_bad_input_changes_nothing(default_net, args, words):
     before = xml_of(default_net, 'default', True)

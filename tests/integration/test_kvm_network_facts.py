@@ -18,9 +18,9 @@ P = lab.LAB_PREFIX
 NETWORKS = {
     P + 'nat-dhcp': """<network><name>{p}nat-dhcp</name><forward mode='nat'/>
         <bridge name='{p}nbr0' stp='on' delay='0'/>
-        <ip address='203.0.113.1' netmask='255.255.255.0'><dhcp>
-          <range start='203.0.113.100' end='203.0.113.199'/>
-          <host mac='52:54:00:aa:bb:01' name='pinned' ip='203.0.113.50'/>
+        <ip address='198.18.113.1' netmask='255.255.255.0'><dhcp>
+          <range start='198.18.113.100' end='198.18.113.199'/>
+          <host mac='52:54:00:aa:bb:01' name='pinned' ip='198.18.113.50'/>
         </dhcp></ip></network>""",
     P + 'routed': """<network><name>{p}routed</name><forward mode='route'/>
         <bridge name='{p}rbr0'/><ip address='198.51.100.1' prefix='24'/></network>""",
@@ -83,7 +83,7 @@ def host_ns():
         for dev in ('enp1s0', 'enp2s0', 'br-lab', 'tap0', 'macvlan0', 'macvtap0'):
             run('ip', 'link', 'set', dev, 'up')
         run('ip', 'addr', 'add', '198.51.100.10/24', 'dev', 'br-lab', 'valid_lft', '3600', 'preferred_lft', '3600')
-        run('ip', 'addr', 'add', '203.0.113.5/24', 'dev', 'macvlan0')
+        run('ip', 'addr', 'add', '198.18.113.5/24', 'dev', 'macvlan0')
         run('ip', 'addr', 'add', '2001:db8::10/64', 'dev', 'br-lab', 'nodad')
         run('ip', 'route', 'add', 'default', 'via', '198.51.100.1', 'dev', 'br-lab')
         yield ns
@@ -108,10 +108,10 @@ def test_networks(facts_run):
     assert sorted(nets) == sorted(NETWORKS)
     nat = nets[P + 'nat-dhcp']
     assert (nat['forward_mode'], nat['bridge'], nat['dhcp_enabled'], nat['active']) == ('nat', P + 'nbr0', True, False)
-    assert nat['dhcp_ranges'] == [{'start': '203.0.113.100', 'end': '203.0.113.199', 'family': 'ipv4'}]
-    assert nat['dhcp_hosts'] == [{'mac': '52:54:00:aa:bb:01', 'id': None, 'ip': '203.0.113.50', 'name': 'pinned',
+    assert nat['dhcp_ranges'] == [{'start': '198.18.113.100', 'end': '198.18.113.199', 'family': 'ipv4'}]
+    assert nat['dhcp_hosts'] == [{'mac': '52:54:00:aa:bb:01', 'id': None, 'ip': '198.18.113.50', 'name': 'pinned',
                                   'family': 'ipv4'}]
-    assert nat['ips'] == [{'address': '203.0.113.1', 'prefix': 24, 'family': 'ipv4'}]
+    assert nat['ips'] == [{'address': '198.18.113.1', 'prefix': 24, 'family': 'ipv4'}]
     routed = nets[P + 'routed']
     assert (routed['forward_mode'], routed['dhcp_enabled'], routed['ips'][0]['prefix']) == ('route', False, 24)
     macvtap = nets[P + 'macvtap']
@@ -178,7 +178,7 @@ def test_check_mode_returns_same_facts(facts_run, host_ns):
 
 
 def test_management_ip_option(host_ns, libvirt_lab):  # pylint: disable=unused-argument
-    args = {'management_ip': '203.0.113.5', 'gather_subset': ['interfaces']}
+    args = {'management_ip': '198.18.113.5', 'gather_subset': ['interfaces']}
     rc, result, out = lab.run_module('kvm_network_facts', args, netns=host_ns.name)
     assert rc == 0, out
     facts = result['ansible_facts']['kvm_host_network']

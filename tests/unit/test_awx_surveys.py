@@ -31,10 +31,18 @@ def documented(text):
 def used(playbook_text):
     """The playbook's own code, plus the argument specs of the roles it applies."""
     code = '\n'.join(line for line in playbook_text.splitlines() if not line.lstrip().startswith('#'))
-    for role in re.findall(r'role: kvmnet\.netboot\.(\w+)', code):
+    for role in re.findall(r'(?:role|name): kvmnet\.netboot\.(\w+)', code):
         with open(os.path.join(ROOT, 'roles', role, 'meta', 'argument_specs.yml')) as handle:
             code += '\n' + handle.read()
     return code
+
+
+def play_vars(playbook_text):
+    """Variables the playbook's plays set themselves: they outrank inventory variables."""
+    names = set()
+    for play in yaml.safe_load(playbook_text) or []:
+        names.update((play.get('vars') or {}).keys())
+    return names
 
 
 @pytest.mark.parametrize('template', templates(), ids=lambda t: t['name'])
@@ -49,5 +57,7 @@ def test_survey_variables_documented_and_used(template):
         name = question['variable']
         assert name in docs, '%s is not documented at the top of %s' % (name, template['playbook'])
         assert re.search(r'\b%s\b' % name, code), '%s is not used by %s' % (name, template['playbook'])
+        assert name not in play_vars(text), '%s is set by a play of %s, which hides what the survey (or the ' \
+            'inventory) says' % (name, template['playbook'])
         if question['type'] == 'multiplechoice':
             assert question.get('default') in question['choices']

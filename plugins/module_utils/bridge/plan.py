@@ -26,9 +26,11 @@ class BridgePlanError(ValueError):
     """The wanted bridge cannot be built from this host's picture; the message says why."""
 
 
-class BridgePlan(namedtuple('BridgePlan', 'bridge port device new_vlan mac mtu stp forward_delay addresses routes '
-                                           'method method6 mtu_members mtu_order touches_management changes '
-                                           'already_bridged')):
+_PLAN_FIELDS = ('bridge port device new_vlan mac mtu stp forward_delay addresses routes method method6 mtu_members '
+                'mtu_order touches_management changes already_bridged')
+
+
+class BridgePlan(namedtuple('BridgePlan', _PLAN_FIELDS)):
     """What to build. ``changes`` lists, in words, what differs from the host now (empty: nothing to do).
     Every field must be given: a misspelt one is an error, not a silent None."""
 

@@ -123,4 +123,3 @@ def parse_links(links):
         record['ports'].sort()
     records.sort(key=lambda r: (r['ifindex'] is None, r['ifindex'], r['name']))
     return records
-

@@ -52,8 +52,8 @@ def _interface_lines(view, interfaces):
             label += '\\nmode %s' % iface['mode']
         if vlan is not None and iface['name'] in view.model.host_interfaces:
             status = view.model.dhcp_status(vlan)
-            label += '\\n%s: %s DHCP' % (view.model.describe_vlan(vlan), {'maas': 'provisioner', 'relay': 'relayed',
-                                                                            'none': 'no'}[status])
+            words = {'maas': 'provisioner', 'relay': 'relayed', 'none': 'no'}[status]
+            label += '\\n%s: %s DHCP' % (view.model.describe_vlan(vlan), words)
             color = GREEN if status in ('maas', 'relay') else GREY
         shape = 'box3d' if iface.get('kind') in ('physical', 'veth') else 'box'
         lines.append('  %s [shape=%s, color=%s, label="%s"];' % (_dot_quote('if:' + iface['name']), shape,

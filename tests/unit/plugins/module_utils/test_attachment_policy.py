@@ -100,8 +100,8 @@ UNCONSTRAINED = [s for s in TABLE['scenarios'] if not s.get('interfaces') and no
 @pytest.mark.parametrize('scenario', UNCONSTRAINED, ids=[s['name'] for s in UNCONSTRAINED])
 def test_filter_ranking_is_the_module_ranking(scenario):
     """The attachment_order filter ranks exactly the candidates the module considers."""
-    ranked = FilterModule().filters()['attachment_order'](scenario['facts'], model_of(scenario),
-                                                           scenario.get('default_macvlan_mode', 'bridge'))
+    attachment_order = FilterModule().filters()['attachment_order']
+    ranked = attachment_order(scenario['facts'], model_of(scenario), scenario.get('default_macvlan_mode', 'bridge'))
     assert ranked == run(scenario).candidates
 
 
