@@ -85,8 +85,12 @@ attributes:
 notes:
   - Before any change the module checks that C(ip) and C(ping) are installed, that the timeouts fit
     together and that the configuration directory is writable.
-  - With the ifupdown backend the device's own stanza in C(/etc/network/interfaces) must be removed by hand;
-    the task warns about it.
+  - The device's existing persistent configuration is taken over, so that after a reboot only the bridge
+    holds the address - a netplan file (cloud-init's or the installer's) loses the device's addresses,
+    routes, DHCP and nameservers, a NetworkManager profile of the device stops autoconnecting, an ifupdown
+    stanza of the device is removed. Nameservers move to the bridge. Each changed file is first copied to
+    C(<file>.kvmnet.bak). With netplan and cloud-init installed, cloud-init is kept from writing the network
+    configuration again (C(/etc/cloud/cloud.cfg.d/99-kvmnet-disable-network-config.cfg)).
 seealso:
   - module: kvmnet.netboot.kvm_network_facts
 author:
@@ -127,7 +131,8 @@ backend:
   returned: always
   type: str
 files:
-  description: Path to content of every file written (or that would be).
+  description: Path to content of every file written (or that would be) - the bridge's own, and the
+    device's existing configuration files as they are after the takeover.
   returned: always
   type: dict
 verified:
@@ -146,8 +151,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist, watchdog
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import (
-    read_file, stale_files, unwritable_directories, write_files)
+    read_existing, read_file, stale_files, unwritable_directories, write_files)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.transaction import (
     BridgeTransaction, TransactionError, TransactionOptions, check_timeouts, verification_targets)
@@ -196,7 +202,12 @@ def plan_and_files(module, commands):
     backend = params['backend']
     if backend == 'auto':
         backend = persist.detect_backend(os.path.exists, os.listdir)
-    return plan, by_name, backend, persist.render(backend, plan, by_name)
+    try:
+        files, backups = persist.persistence(backend, plan, by_name, read_existing(persist.existing_paths(backend)),
+                                             cloud_init=os.path.isdir(os.path.dirname(persist.CLOUD_INIT_NETWORK_OFF)))
+    except AdoptError as exc:
+        module.fail_json(msg='cannot take over the configuration of %s: %s' % (plan.port, exc))
+    return plan, by_name, backend, files, backups
 
 
 def planned_result(module, plan, backend, files):
@@ -214,17 +225,14 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     transaction_options(module)  # the timeouts first: a wrong combination fails before any I/O
     commands = host_commands(module, required=True)
-    plan, by_name, backend, files = plan_and_files(module, commands)
+    plan, by_name, backend, files, backups = plan_and_files(module, commands)
     options = transaction_options(module, plan)
     result = planned_result(module, plan, backend, files)
-    if backend == 'ifupdown' and files:
-        module.warn('ifupdown: remove the stanza of %s from /etc/network/interfaces, or it will fight the bridge '
-                    'at the next boot' % plan.port)
     if module.check_mode or not result['changed']:
         module.exit_json(**result)
     transaction = BridgeTransaction(commands, plan, by_name, stale_files(files), options, watchdog,
                                     lambda: gather.collect_links(commands),
-                                    lambda wanted: write_files(wanted, module.atomic_move))
+                                    lambda wanted: write_files(wanted, module.atomic_move, backups))
     try:
         transaction.preflight(unwritable_directories(files))
         result['verified'] = transaction.run()

@@ -11,8 +11,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
 import os
+import shutil
 import tempfile
+
+BACKUP_SUFFIX = '.kvmnet.bak'
 
 
 def read_file(path):
@@ -21,6 +25,18 @@ def read_file(path):
             return handle.read()
     except (IOError, OSError):
         return None
+
+
+def read_existing(patterns):
+    """{path: text} of the files matching the glob ``patterns`` (backups and directories left out)."""
+    found = {}
+    for pattern in patterns:
+        for path in sorted(glob.glob(pattern)):
+            if os.path.isfile(path) and not path.endswith(BACKUP_SUFFIX):
+                text = read_file(path)
+                if text is not None:
+                    found[path] = text
+    return found
 
 
 def stale_files(files):
@@ -40,14 +56,20 @@ def unwritable_directories(files):
     return problems
 
 
-def write_files(files, atomic_move):
-    """Write every file atomically; if one fails, put back the ones already written and re-raise."""
+def write_files(files, atomic_move, backups=()):
+    """Write every file atomically; if one fails, put back the ones already written and re-raise.
+
+    Each path of ``backups`` that exists is first copied to ``<path>.kvmnet.bak`` (once: an older
+    backup, the file as it was before kvmnet.netboot first changed it, is kept).
+    """
     written = {}
     try:
         for path, content in sorted(files.items()):
             old = read_file(path)
             if old == content:
                 continue
+            if path in backups and old is not None and not os.path.exists(path + BACKUP_SUFFIX):
+                shutil.copy2(path, path + BACKUP_SUFFIX)
             directory = os.path.dirname(path)
             if not os.path.isdir(directory):
                 os.makedirs(directory, mode=0o755)

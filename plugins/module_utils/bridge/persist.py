@@ -18,11 +18,11 @@ import configparser
 import io
 import json
 
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - netplan hosts have python3-yaml; JSON is valid YAML anyway
-    HAS_YAML = False
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import CLOUD_INIT_NETWORK_OFF, adopt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
+
+# netplan hosts have python3-yaml; without it the netplan file is written as JSON, which is valid YAML.
+yaml, dummy = optional_import('yaml')
 
 BACKENDS = ('netplan', 'networkmanager', 'ifupdown', 'iproute2')
 NETPLAN_DIR = '/etc/netplan'
@@ -57,7 +57,30 @@ def _other_routes(plan):
             and r.get('gateway')]
 
 
-def netplan_document(plan, facts_by_name):
+def _netplan_bridge(plan, adopted):
+    """The bridge's netplan stanza: its port, MAC, STP, addressing and what was adopted (nameservers)."""
+    bridge = {'interfaces': [plan.port], 'mtu': plan.mtu,
+              'parameters': {'stp': plan.stp, 'forward-delay': plan.forward_delay}}
+    if plan.mac:
+        bridge['macaddress'] = plan.mac
+    bridge['dhcp4'] = plan.method == 'dhcp'
+    bridge['dhcp6'] = plan.method6 == 'dhcp'
+    bridge['accept-ra'] = plan.method6 in ('dhcp', 'auto')
+    static = _static_addresses(plan)
+    if static:
+        bridge['addresses'] = static
+    routes = [{'to': 'default', 'via': gateway} for gateway in
+              (_default_gateway(plan, family) for family in ('ipv4', 'ipv6')) if gateway]
+    routes.extend({'to': r['dst'], 'via': r['gateway']} for r in _other_routes(plan))
+    if routes:
+        bridge['routes'] = routes
+    if adopted is not None and (adopted.nameservers or adopted.search):
+        bridge['nameservers'] = dict((k, v) for k, v in (('addresses', adopted.nameservers),
+                                                          ('search', adopted.search)) if v)
+    return bridge
+
+
+def netplan_document(plan, facts_by_name, adopted=None):
     """The netplan dict: the port's chain (NIC, bond, VLAN) without addresses, the bridge with them."""
     doc = {'network': {'version': 2}}
     net = doc['network']
@@ -82,32 +105,14 @@ def netplan_document(plan, facts_by_name):
             add('bonds', member, body)
         else:
             add('ethernets', member, body)
-    bridge = {'interfaces': [plan.port], 'mtu': plan.mtu,
-              'parameters': {'stp': plan.stp, 'forward-delay': plan.forward_delay}}
-    if plan.mac:
-        bridge['macaddress'] = plan.mac
-    bridge['dhcp4'] = plan.method == 'dhcp'
-    bridge['dhcp6'] = plan.method6 == 'dhcp'
-    bridge['accept-ra'] = plan.method6 in ('dhcp', 'auto')
-    static = _static_addresses(plan)
-    if static:
-        bridge['addresses'] = static
-    routes = []
-    for family in ('ipv4', 'ipv6'):
-        gateway = _default_gateway(plan, family)
-        if gateway:
-            routes.append({'to': 'default', 'via': gateway})
-    routes.extend({'to': r['dst'], 'via': r['gateway']} for r in _other_routes(plan))
-    if routes:
-        bridge['routes'] = routes
-    add('bridges', plan.bridge, bridge)
+    add('bridges', plan.bridge, _netplan_bridge(plan, adopted))
     return doc
 
 
-def render_netplan(plan, facts_by_name, directory=NETPLAN_DIR):
-    doc = netplan_document(plan, facts_by_name)
+def render_netplan(plan, facts_by_name, adopted=None, directory=NETPLAN_DIR):
+    doc = netplan_document(plan, facts_by_name, adopted)
     header = '# Managed by kvmnet.netboot (kvm_host_bridge): bridge %s over %s\n' % (plan.bridge, plan.port)
-    if HAS_YAML:
+    if yaml is not None:
         body = yaml.safe_dump(doc, default_flow_style=False, sort_keys=True)
     else:
         body = json.dumps(doc, indent=2, sort_keys=True) + '\n'
@@ -124,8 +129,9 @@ def _keyfile(sections):
     return out.getvalue()
 
 
-def _nm_ip_section(plan, family, dynamic_method):
-    """A keyfile ``[ipv4]``/``[ipv6]`` section: the dynamic method, else manual with the addresses."""
+def _nm_ip_section(plan, family, dynamic_method, adopted):
+    """A keyfile ``[ipv4]``/``[ipv6]`` section: the dynamic method, else manual with the addresses;
+    the nameservers of this family that were adopted from the device's old profile."""
     static = _static_addresses(plan, family)
     section = {'method': dynamic_method or ('manual' if static else 'disabled')}
     for index, address in enumerate(static):
@@ -133,13 +139,18 @@ def _nm_ip_section(plan, family, dynamic_method):
     gateway = _default_gateway(plan, family)
     if gateway:
         section['gateway'] = gateway
+    dns = [d for d in (adopted.nameservers if adopted else []) if (':' in d) == (family == 'ipv6')]
+    if dns and section['method'] != 'disabled':
+        section['dns'] = ';'.join(dns) + ';'
+        if adopted.search:
+            section['dns-search'] = ';'.join(adopted.search) + ';'
     return section
 
 
-def render_networkmanager(plan, facts_by_name, directory=NM_DIR):
+def render_networkmanager(plan, facts_by_name, adopted=None, directory=NM_DIR):
     files = {}
-    ipv4 = _nm_ip_section(plan, 'ipv4', 'auto' if plan.method == 'dhcp' else None)
-    ipv6 = _nm_ip_section(plan, 'ipv6', {'dhcp': 'dhcp', 'auto': 'auto'}.get(plan.method6))
+    ipv4 = _nm_ip_section(plan, 'ipv4', 'auto' if plan.method == 'dhcp' else None, adopted)
+    ipv6 = _nm_ip_section(plan, 'ipv6', {'dhcp': 'dhcp', 'auto': 'auto'}.get(plan.method6), adopted)
     files['%s/kvmnet-%s.nmconnection' % (directory, plan.bridge)] = _keyfile([
         ('connection', {'id': 'kvmnet-%s' % plan.bridge, 'type': 'bridge', 'interface-name': plan.bridge,
                         'autoconnect': 'true'}),
@@ -163,7 +174,7 @@ def render_networkmanager(plan, facts_by_name, directory=NM_DIR):
     return files
 
 
-def render_ifupdown(plan, facts_by_name, directory=IFUPDOWN_DIR):
+def render_ifupdown(plan, facts_by_name, adopted=None, directory=IFUPDOWN_DIR):
     port = facts_by_name.get(plan.port, {})
     lines = ['# Managed by kvmnet.netboot (kvm_host_bridge). Remove %s\'s own stanza from /etc/network/interfaces.'
              % plan.port, '', 'auto %s' % plan.port, 'iface %s inet manual' % plan.port, '    mtu %s' % plan.mtu]
@@ -178,6 +189,10 @@ def render_ifupdown(plan, facts_by_name, directory=IFUPDOWN_DIR):
     if plan.mac:
         lines.append('    hwaddress ether %s' % plan.mac)
     lines += _ifupdown_static(plan, 'ipv4', static)
+    if adopted is not None and adopted.nameservers:
+        lines.append('    dns-nameservers %s' % ' '.join(adopted.nameservers))
+    if adopted is not None and adopted.search:
+        lines.append('    dns-search %s' % ' '.join(adopted.search))
     static6 = _static_addresses(plan, 'ipv6')
     method6 = {'dhcp': 'dhcp', 'auto': 'auto'}.get(plan.method6) or ('static' if static6 else None)
     if method6:
@@ -199,12 +214,35 @@ def _ifupdown_static(plan, family, static):
 
 
 _RENDERERS = {'netplan': render_netplan, 'networkmanager': render_networkmanager, 'ifupdown': render_ifupdown,
-              'iproute2': lambda plan, facts_by_name: {}}
+              'iproute2': lambda plan, facts_by_name, adopted=None: {}}
 
 
-def render(backend, plan, facts_by_name):
+def render(backend, plan, facts_by_name, adopted=None):
     """``{path: content}`` persisting ``plan`` for ``backend`` (one of BACKENDS; iproute2 persists nothing)."""
-    return _RENDERERS[backend](plan, facts_by_name)
+    return _RENDERERS[backend](plan, facts_by_name, adopted)
+
+
+def persistence(backend, plan, facts_by_name, existing, cloud_init=False):
+    """Every file to write for ``backend``, and which of them are someone else's (to back up first).
+
+    ``existing``: {path: text} of the backend's current configuration. The device's own stanza in it
+    is taken over (bridge.adopt), and with ``cloud_init`` (cloud-init is installed) cloud-init is kept
+    from writing the network configuration again at the next boot.
+    """
+    adopted = adopt(backend, plan, existing)
+    files = render(backend, plan, facts_by_name, adopted)
+    files.update(adopted.files)
+    if backend == 'netplan' and cloud_init:
+        files[CLOUD_INIT_NETWORK_OFF] = ('# Written by kvmnet.netboot (kvm_host_bridge): the network configuration is '
+                                         'in /etc/netplan, bridge %s included.\nnetwork: {config: disabled}\n'
+                                         % plan.bridge)
+    return files, sorted(adopted.files)
+
+
+def existing_paths(backend):
+    """Glob patterns of the files holding ``backend``'s configuration (for the module's reader)."""
+    return {'netplan': ['%s/*.yaml' % NETPLAN_DIR], 'networkmanager': ['%s/*' % NM_DIR],
+            'ifupdown': ['/etc/network/interfaces', '%s/*' % IFUPDOWN_DIR]}.get(backend, [])
 
 
 def detect_backend(exists, listdir):
