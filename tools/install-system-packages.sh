@@ -6,6 +6,8 @@ packages=(
   qemu-system-x86 qemu-utils ipxe-qemu dnsmasq-base
   iproute2 iputils-ping python3-venv python3-dev gcc git graphviz netplan.io shellcheck
   python3-libvirt python3-lxml python3-netaddr
+  # the real consumers of the persisted bridge files, for the reboot tests (run in namespaces only)
+  systemd network-manager dbus ifupdown isc-dhcp-client bridge-utils
 )
 if [ "$(id -u)" != 0 ]; then
   echo "install-system-packages: run as root (apt-get is needed)" >&2
@@ -23,4 +25,14 @@ echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # Keep the host's own services and config alone: no recommends, keep existing config files.
+# No service may start while these install: NetworkManager or ifupdown's networking would take over
+# the machine's own NIC. policy-rc.d (honoured by invoke-rc.d and deb-systemd-invoke) says no.
+own_policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\n# kvmnet.netboot install-system-packages: no service starts during the install\nexit 101\n' \
+    > /usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  own_policy=1
+fi
+trap '[ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d' EXIT
 apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null

@@ -85,6 +85,10 @@ attributes:
 notes:
   - Before any change the module checks that C(ip) and C(ping) are installed, that the timeouts fit
     together and that the configuration directory is writable.
+  - When the device's IPv4 address came from DHCP, the backend's DHCP client takes over the bridge once
+    the files are written - systemd-networkd (C(netplan generate), C(networkctl reload) and C(reconfigure)),
+    NetworkManager (C(nmcli connection reload) and C(up)), or dhclient for ifupdown (stopped on the port
+    without releasing the lease, started on the bridge) - so that the lease renews on the bridge.
   - The device's existing persistent configuration is taken over, so that after a reboot only the bridge
     holds the address - a netplan file (cloud-init's or the installer's) loses the device's addresses,
     routes, DHCP and nameservers, a NetworkManager profile of the device stops autoconnecting, an ifupdown
@@ -152,6 +156,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist, watchdog
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.handover import handover_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import (
     read_existing, read_file, stale_files, unwritable_directories, write_files)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
@@ -221,6 +226,19 @@ def planned_result(module, plan, backend, files):
     return result
 
 
+def hand_over_dhcp(module, backend, plan):
+    """Run the backend's DHCP client for the bridge (bridge.handover); fail saying what is left to do."""
+    for command in handover_commands(backend, plan):
+        program = module.get_bin_path(command[0])
+        rc, out, err = module.run_command([program or command[0]] + command[1:]) if program else (127, '', 'not found')
+        if rc != 0:
+            module.fail_json(msg='bridge %s is built, verified and persisted, but its DHCP client did not take over: '
+                                 '%s failed (%s). The address expires with its lease unless a DHCP client runs for %s '
+                                 '(restart the %s network service).' % (plan.bridge, ' '.join(command),
+                                                                         (err or out).strip() or rc, plan.bridge, backend),
+                             plan=plan.to_dict(), rolled_back=False)
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     transaction_options(module)  # the timeouts first: a wrong combination fails before any I/O
@@ -240,6 +258,7 @@ def main():
         module.fail_json(msg=str(exc), rolled_back=exc.rolled_back, verified=exc.verified, plan=plan.to_dict())
     if plan.changes and not options.targets:
         module.warn('nothing to verify the change against (no gateway, no verify_targets)')
+    hand_over_dhcp(module, backend, plan)
     result['rolled_back'] = False
     module.exit_json(**result)
 

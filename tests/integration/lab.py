@@ -113,8 +113,9 @@ def run_module_direct(module, args=None, check=False, diff=False):
     return json.loads(proc.stdout)
 
 
-def run_module(module, args=None, netns=None, check=False, diff=False):
-    """Run ``kvmnet.netboot.<module>`` through ``ansible`` against localhost.
+def run_module(module, args=None, netns=None, check=False, diff=False, prefix=None):
+    """Run ``kvmnet.netboot.<module>`` through ``ansible`` against localhost (in ``netns``, or behind the
+    command ``prefix``, for example a lab host's ``enter.sh``).
 
     Returns ``(rc, result, output)``: ansible's exit code, the module's result dict and everything it
     printed (to look for tracebacks).
@@ -130,6 +131,8 @@ def run_module(module, args=None, netns=None, check=False, diff=False):
             cmd.append('--diff')
         if netns:
             cmd = ['ip', 'netns', 'exec', netns] + cmd
+        if prefix:
+            cmd = list(prefix) + cmd
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(),
                    ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,

@@ -23,9 +23,10 @@ def _addr_add(address, dev):
 
 
 def _route_line(route, dev, verb='replace'):
-    parts = ['route', verb, route['dst']]
-    if route['family'] == 'ipv6':
-        parts.insert(0, '-6')
+    # ip -batch takes no per-line options such as -6: the family follows from the addresses, and an
+    # IPv6 default route is written ::/0.
+    dst = '::/0' if route['family'] == 'ipv6' and route['dst'] == 'default' else route['dst']
+    parts = ['route', verb, dst]
     if route.get('gateway'):
         parts += ['via', route['gateway']]
     parts += ['dev', dev]

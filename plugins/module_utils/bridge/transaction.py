@@ -49,8 +49,13 @@ def verification_targets(plan, verify_targets, ssh_connection=''):
     """What must answer after the change: the given targets, the default gateways, the SSH client."""
     targets = list(verify_targets)
     for route in plan.routes:
-        if route.get('dst') == 'default' and route.get('gateway') and route['gateway'] not in targets:
-            targets.append(route['gateway'])
+        gateway = route.get('gateway')
+        if route.get('dst') != 'default' or not gateway:
+            continue
+        if gateway.lower().startswith('fe80:'):  # a link-local gateway (router advertisements) needs its link
+            gateway = '%s%%%s' % (gateway, plan.bridge)
+        if gateway not in targets:
+            targets.append(gateway)
     ssh = (ssh_connection or '').split()
     if ssh and ssh[0] not in targets and ssh[0] not in ('127.0.0.1', '::1'):
         targets.append(ssh[0])

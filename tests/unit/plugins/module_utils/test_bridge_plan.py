@@ -149,6 +149,16 @@ def test_already_bridged_static_with_slaac_keeps_gateway_and_methods(fixture_jso
     assert 'iface br-enp1s0 inet6 auto' in ifupdown
 
 
+def test_ipv6_routes_are_batch_lines_without_options():
+    """ip -batch refuses per-line options: an IPv6 default route is written with ::/0, no -6."""
+    plan = plan_bridge(seed_facts())
+    plan = plan._replace(routes=plan.routes + [{'dst': 'default', 'gateway': 'fe80::1', 'dev': 'bond4.3000',
+                                                'family': 'ipv6', 'protocol': 'ra', 'metric': 1024}])
+    lines = apply_lines(plan, by_name(seed_facts()))
+    assert 'route replace ::/0 via fe80::1 dev br-bond4.3000 metric 1024' in lines
+    assert not [line for line in lines if line.startswith('-')]
+
+
 @pytest.mark.parametrize('addresses, methods', [
     ([], ('none', 'none')),
     ([{'family': 'ipv4', 'dynamic': True, 'prefix': 24}], ('dhcp', 'none')),
