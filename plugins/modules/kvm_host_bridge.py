@@ -89,6 +89,8 @@ notes:
     the files are written - systemd-networkd (C(netplan generate), C(networkctl reload) and C(reconfigure)),
     NetworkManager (C(nmcli connection reload) and C(up)), or dhclient for ifupdown (stopped on the port
     without releasing the lease, started on the bridge) - so that the lease renews on the bridge.
+  - With NetworkManager the forward delay of a bridge with STP off stays at the kernel's default (NetworkManager
+    applies it only with STP on); with STP off the kernel forwards at once whatever the delay.
   - The device's existing persistent configuration is taken over, so that after a reboot only the bridge
     holds the address - a netplan file (cloud-init's or the installer's) loses the device's addresses,
     routes, DHCP and nameservers, a NetworkManager profile of the device stops autoconnecting, an ifupdown

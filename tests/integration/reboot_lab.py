@@ -87,6 +87,9 @@ class RebootLab(object):
     def __init__(self, backend):
         self.backend = backend
         self.root = tempfile.mkdtemp(prefix='kvmnt-reboot-')
+        # the hook directories the packages installed (if-up.d, ...), without the machine's own stanzas
+        shutil.copytree('/etc/network', os.path.join(self.root, 'etc/network'), symlinks=True,
+                        ignore=lambda directory, names: [n for n in names if n.startswith('interfaces')])
         for path in ('etc/netplan', 'etc/network/interfaces.d', 'etc/NetworkManager/system-connections',
                      'etc/NetworkManager/conf.d', 'var/lib/NetworkManager', 'var/lib/dhcp'):
             os.makedirs(os.path.join(self.root, path))

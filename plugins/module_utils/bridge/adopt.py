@@ -47,16 +47,19 @@ def _own(path):
     return path.rsplit('/', 1)[-1].startswith(OWN_PREFIXES)
 
 
-def holder_of(plan):
-    """The device whose configuration held the address: the port, or the bridge when it exists."""
-    return plan.bridge if plan.already_bridged else plan.port
+def adopted_devices(plan):
+    """The devices whose stanzas are taken over: the port (it held the address before the bridge), and
+    the bridge too when it exists already (built by hand, or at runtime only)."""
+    return [d for d in (plan.port, plan.bridge if plan.already_bridged else None) if d]
 
 
-def _netplan_matches(name, body, device, mac):
-    if name == device or (body or {}).get('set-name') == device:
+def _netplan_matches(name, body, devices, mac):
+    """The stanza configures one of ``devices`` (by its key, set-name, or match on name or MAC). A bridge
+    or bond carries the MAC of its port, so matching by MAC is for ethernets only."""
+    if name in devices or (body or {}).get('set-name') in devices:
         return True
     match = (body or {}).get('match') or {}
-    return match.get('name') == device or (mac is not None and str(match.get('macaddress', '')).lower() == mac)
+    return match.get('name') in devices or (mac is not None and str(match.get('macaddress', '')).lower() == mac)
 
 
 def adopt_netplan(plan, documents):
@@ -64,7 +67,7 @@ def adopt_netplan(plan, documents):
     if yaml is None:
         raise AdoptError('PyYAML (python3-yaml) is needed to read the netplan files')
     changed, nameservers, search = {}, [], []
-    device = holder_of(plan)
+    devices = adopted_devices(plan)
     for path, text in sorted(documents.items()):
         if _own(path):
             continue
@@ -75,7 +78,8 @@ def adopt_netplan(plan, documents):
         touched = False
         for section in _NETPLAN_SECTIONS:
             for name, body in ((doc.get('network') or {}).get(section) or {}).items():
-                if not isinstance(body, dict) or not _netplan_matches(name, body, device, plan.mac):
+                mac = plan.mac if section == 'ethernets' else None
+                if not isinstance(body, dict) or not _netplan_matches(name, body, devices, mac):
                     continue
                 found = body.get('nameservers') or {}
                 nameservers += [a for a in found.get('addresses') or [] if a not in nameservers]
@@ -86,7 +90,7 @@ def adopt_netplan(plan, documents):
                 body.update({'dhcp4': False, 'dhcp6': False, 'accept-ra': False})
         if touched:
             changed[path] = ('# Changed by kvmnet.netboot (kvm_host_bridge): the address of %s moved to %s; the '
-                             'previous file is %s%s\n' % (device, plan.bridge, path.rsplit('/', 1)[-1], BACKUP_SUFFIX)
+                             'previous file is %s%s\n' % (plan.port, plan.bridge, path.rsplit('/', 1)[-1], BACKUP_SUFFIX)
                              + yaml.safe_dump(doc, default_flow_style=False, sort_keys=False))
     return Adopted(changed, nameservers, search)
 
@@ -104,12 +108,12 @@ def _read_keyfile(path, text):
 def adopt_networkmanager(plan, documents):
     """``documents``: {path: text} of the keyfiles. Profiles of the device stop autoconnecting."""
     changed, nameservers, search = {}, [], []
-    device = holder_of(plan)
+    devices = adopted_devices(plan)
     for path, text in sorted(documents.items()):
         if _own(path):
             continue
         parser = _read_keyfile(path, text)
-        if not parser.has_section('connection') or parser['connection'].get('interface-name') != device:
+        if not parser.has_section('connection') or parser['connection'].get('interface-name') not in devices:
             continue
         for family in ('ipv4', 'ipv6'):
             if parser.has_section(family):
@@ -120,7 +124,7 @@ def adopt_networkmanager(plan, documents):
             continue
         parser['connection']['autoconnect'] = 'false'
         out = io.StringIO()
-        parser.write(out)
+        parser.write(out, space_around_delimiters=False)
         changed[path] = out.getvalue()
     return Adopted(changed, nameservers, search)
 
@@ -143,14 +147,14 @@ def adopt_ifupdown(plan, documents):
     """``documents``: {path: text} of /etc/network/interfaces and interfaces.d. The device's stanzas
     (and its auto/allow lines) are removed; its dns-* options move to the bridge."""
     changed, nameservers, search = {}, [], []
-    device = holder_of(plan)
+    devices = adopted_devices(plan)
     for path, text in sorted(documents.items()):
         if _own(path):
             continue
         kept, dropped = [], False
         for block in _ifupdown_blocks(text):
             words = block[0].split()
-            if words[:2] == ['iface', device]:
+            if words[:1] == ['iface'] and words[1:2] and words[1] in devices:
                 for line in block[1:]:
                     option = line.split()
                     if option and option[0] == 'dns-nameservers':
@@ -159,8 +163,8 @@ def adopt_ifupdown(plan, documents):
                         search += [s for s in option[1:] if s not in search]
                 dropped = True
                 continue
-            if words and (words[0] == 'auto' or words[0].startswith('allow-')) and device in words[1:]:
-                rest = [w for w in words[1:] if w != device]
+            if words and (words[0] == 'auto' or words[0].startswith('allow-')) and set(devices) & set(words[1:]):
+                rest = [w for w in words[1:] if w not in devices]
                 dropped = True
                 if rest:
                     kept.append(['%s %s\n' % (words[0], ' '.join(rest))] + block[1:])

@@ -76,8 +76,11 @@ def write_files(files, atomic_move, backups=()):
             handle, tmp = tempfile.mkstemp(dir=directory, prefix='.kvmnet-')
             with os.fdopen(handle, 'w') as out:
                 out.write(content)
-            os.chmod(tmp, 0o600)
+            # NetworkManager ignores keyfiles others can read, netplan warns about them: a new file is
+            # 0600, an existing one keeps its mode (the atomic move applies the umask to new files).
+            mode = os.stat(path).st_mode & 0o7777 if old is not None else 0o600
             atomic_move(tmp, path)
+            os.chmod(path, mode)
             written[path] = old
     except (IOError, OSError):
         for path, old in written.items():

@@ -125,7 +125,7 @@ def _keyfile(sections):
     for name, values in sections:
         parser[name] = dict((k, str(v)) for k, v in values.items() if v is not None)
     out = io.StringIO()
-    parser.write(out)
+    parser.write(out, space_around_delimiters=False)
     return out.getvalue()
 
 
