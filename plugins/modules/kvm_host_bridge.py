@@ -234,10 +234,11 @@ def hand_over_dhcp(module, backend, plan):
         program = module.get_bin_path(command[0])
         rc, out, err = module.run_command([program or command[0]] + command[1:]) if program else (127, '', 'not found')
         if rc != 0:
+            why = (err or out).strip() or rc
             module.fail_json(msg='bridge %s is built, verified and persisted, but its DHCP client did not take over: '
                                  '%s failed (%s). The address expires with its lease unless a DHCP client runs for %s '
-                                 '(restart the %s network service).' % (plan.bridge, ' '.join(command),
-                                                                         (err or out).strip() or rc, plan.bridge, backend),
+                                 '(restart the %s network service).'
+                                 % (plan.bridge, ' '.join(command), why, plan.bridge, backend),
                              plan=plan.to_dict(), rolled_back=False)
 
 

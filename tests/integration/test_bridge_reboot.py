@@ -80,9 +80,9 @@ method=auto
 # The primary network interface
 allow-hotplug enp1s0
 iface enp1s0 inet static
-	address 198.51.100.10/24
-	gateway 198.51.100.1
-	dns-nameservers 198.51.100.53
+\taddress 198.51.100.10/24
+\tgateway 198.51.100.1
+\tdns-nameservers 198.51.100.53
 iface enp1s0 inet6 auto
 """),
     ('ifupdown', 'dhcp'): ('etc/network/interfaces', """

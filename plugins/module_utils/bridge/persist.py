@@ -75,8 +75,8 @@ def _netplan_bridge(plan, adopted):
     if routes:
         bridge['routes'] = routes
     if adopted is not None and (adopted.nameservers or adopted.search):
-        bridge['nameservers'] = dict((k, v) for k, v in (('addresses', adopted.nameservers),
-                                                          ('search', adopted.search)) if v)
+        found = (('addresses', adopted.nameservers), ('search', adopted.search))
+        bridge['nameservers'] = dict((key, values) for key, values in found if values)
     return bridge
 
 

@@ -76,10 +76,10 @@ iface lo inet loopback
 
 allow-hotplug enp1s0
 iface enp1s0 inet static
-	address 198.51.100.10/24
-	gateway 198.51.100.1
-	dns-nameservers 198.51.100.53
-	dns-search maas
+\taddress 198.51.100.10/24
+\tgateway 198.51.100.1
+\tdns-nameservers 198.51.100.53
+\tdns-search maas
 iface enp1s0 inet6 auto
 """
 
