@@ -229,15 +229,17 @@ def run_case(monkeypatch, main, case, extra_input=None):
             assert guard.writes == [], 'check mode wrote: %r' % guard.writes
             assert sandbox is None or sandbox.log == [], 'check mode changed libvirt: %r' % sandbox.log
         if case.get('rerun'):
-            _rerun(monkeypatch, main, args, flags, sandbox)
+            _rerun(monkeypatch, main, args, flags, sandbox, script)
         return result
     finally:
         if sandbox is not None:
             sandbox.close()
 
 
-def _rerun(monkeypatch, main, args, flags, sandbox):
+def _rerun(monkeypatch, main, args, flags, sandbox, script):
+    """The same input again: unchanged, no libvirt write; the listed commands may run once more (reads)."""
     before = len(sandbox.log) if sandbox is not None else 0
+    script.position = 0
     again = run_module(monkeypatch, main, args, check=flags.get('check', False), diff=flags.get('diff', False))
     assert again.get('failed') is False and again.get('changed') is False, 'second run: %r' % again
     assert sandbox is None or sandbox.log[before:] == [], 'second run changed libvirt: %r' % sandbox.log[before:]
