@@ -24,7 +24,7 @@ class MaasAnswerError(ValueError):
     """An answer does not have the shape MAAS gives it; the message names the endpoint and field."""
 
 
-def _id_of(value):
+def id_of(value):
     """The id of a nested MAAS object (or an id given as it is); None for null."""
     if value is None:
         return None
@@ -37,7 +37,7 @@ def _space(value):
     return None if value in (None, '', 'undefined') else value
 
 
-def _list(answer, endpoint):
+def answer_list(answer, endpoint):
     if not isinstance(answer, list):
         raise MaasAnswerError('%s: expected a list, got %s' % (endpoint, type(answer).__name__))
     return [item for item in answer if isinstance(item, dict)]
@@ -46,21 +46,21 @@ def _list(answer, endpoint):
 def vlans_from_fabrics(fabrics):
     """maas_model ``vlans`` from the answer of ``fabrics/``."""
     vlans = []
-    for fabric in _list(fabrics, 'fabrics/'):
+    for fabric in answer_list(fabrics, 'fabrics/'):
         for vlan in fabric.get('vlans') or []:
             if not isinstance(vlan, dict) or vlan.get('id') is None:
                 raise MaasAnswerError('fabrics/: fabric %s has a VLAN without an id' % fabric.get('name'))
             vlans.append({'id': vlan['id'], 'fabric': vlan.get('fabric') or fabric.get('name'), 'vid': vlan.get('vid'),
                           'name': vlan.get('name'), 'dhcp_on': bool(vlan.get('dhcp_on')),
-                          'relay_vlan': _id_of(vlan.get('relay_vlan')), 'space': _space(vlan.get('space'))})
+                          'relay_vlan': id_of(vlan.get('relay_vlan')), 'space': _space(vlan.get('space'))})
     return vlans
 
 
 def ranges_by_subnet(ipranges):
     """``{subnet id: [{type, start_ip, end_ip}]}`` from the answer of ``ipranges/``."""
     found = {}
-    for rng in _list(ipranges, 'ipranges/'):
-        subnet = _id_of(rng.get('subnet'))
+    for rng in answer_list(ipranges, 'ipranges/'):
+        subnet = id_of(rng.get('subnet'))
         if subnet is not None and rng.get('type') in ('dynamic', 'reserved'):
             found.setdefault(subnet, []).append({'type': rng['type'], 'start_ip': rng.get('start_ip'),
                                                  'end_ip': rng.get('end_ip')})
@@ -69,7 +69,7 @@ def ranges_by_subnet(ipranges):
 
 def subnet_record(subnet, ranges=None, allocated=None):
     """One maas_model subnet from one entry of ``subnets/``."""
-    vlan = _id_of(subnet.get('vlan'))
+    vlan = id_of(subnet.get('vlan'))
     if vlan is None or not subnet.get('cidr'):
         raise MaasAnswerError('subnets/: subnet %s has no cidr or no vlan' % subnet.get('id'))
     return {'id': subnet.get('id'), 'cidr': subnet['cidr'], 'vlan': vlan, 'space': _space(subnet.get('space')),
@@ -83,18 +83,18 @@ def subnets_from(subnets, ipranges, allocated_by_subnet=None):
     ranges = ranges_by_subnet(ipranges)
     allocated_by_subnet = allocated_by_subnet or {}
     return [subnet_record(s, ranges.get(s.get('id')), allocated_by_subnet.get(s.get('id')))
-            for s in _list(subnets, 'subnets/')]
+            for s in answer_list(subnets, 'subnets/')]
 
 
 def allocated_ips(ip_addresses):
     """The addresses of the answer of ``subnets/<id>/?op=ip_addresses`` (every alloc type takes one)."""
-    return [entry['ip'] for entry in _list(ip_addresses, 'subnets/<id>/?op=ip_addresses') if entry.get('ip')]
+    return [entry['ip'] for entry in answer_list(ip_addresses, 'subnets/<id>/?op=ip_addresses') if entry.get('ip')]
 
 
 def node_of(ip_addresses, address):
     """The node holding ``address`` in an ``op=ip_addresses`` answer: system_id, hostname, node type (a
     word), the interface it is on and how MAAS knows the address (alloc type name); None if no node."""
-    for entry in _list(ip_addresses, 'subnets/<id>/?op=ip_addresses'):
+    for entry in answer_list(ip_addresses, 'subnets/<id>/?op=ip_addresses'):
         summary = entry.get('node_summary')
         if entry.get('ip') == address and isinstance(summary, dict) and summary.get('system_id'):
             return {'system_id': summary['system_id'], 'hostname': summary.get('hostname'),
@@ -106,9 +106,9 @@ def node_of(ip_addresses, address):
 
 def host_interfaces_from(interfaces):
     """maas_model ``host_interfaces`` from ``nodes/<system_id>/interfaces/``."""
-    return [{'name': iface['name'], 'vlan': _id_of(iface.get('vlan')), 'type': iface.get('type'),
+    return [{'name': iface['name'], 'vlan': id_of(iface.get('vlan')), 'type': iface.get('type'),
              'tags': list(iface.get('tags') or []), 'parents': list(iface.get('parents') or [])}
-            for iface in _list(interfaces, 'nodes/<system_id>/interfaces/') if iface.get('name')]
+            for iface in answer_list(interfaces, 'nodes/<system_id>/interfaces/') if iface.get('name')]
 
 
 def dhcp_vlan_ids(vlans):

@@ -54,7 +54,7 @@ def _value(label, key, raw):
     if not text:
         raise ConstraintError('label %s: %s has an empty value' % (label, key))
     if key in INT_KEYS:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # a superscript digit is a digit to Python, not a number
             raise ConstraintError('label %s: %s must be a whole number, got %r' % (label, key, text))
         number = int(text)
         if key in ('vid', 'not_vid') and number > 4094:

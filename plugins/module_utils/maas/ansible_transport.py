@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shell (imports Ansible): the MAAS client's HTTP transport over Ansible's ``open_url`` - certificate
+validation, a CA file, a timeout and the proxy environment as every Ansible module has them - with the
+failures that are not HTTP answers sorted into kinds the client words (refused, tls, timeout, reset).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import socket
+import ssl
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.urls import SSLValidationError, open_url
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import TransportError
+
+# The options every MAAS module shares (doc fragment kvmnet.netboot.maas).
+MAAS_ARGUMENT_SPEC = dict(
+    url=dict(type='str', required=True, fallback=(env_fallback, ['MAAS_URL'])),
+    api_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['MAAS_API_KEY'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='int', default=30),
+)
+
+
+def _kind(reason):
+    if isinstance(reason, (ssl.SSLError, ssl.CertificateError, SSLValidationError)):
+        return 'tls'
+    if isinstance(reason, ConnectionRefusedError):
+        return 'refused'
+    if isinstance(reason, ConnectionResetError):
+        return 'reset'
+    if isinstance(reason, socket.timeout):
+        return 'timeout'
+    return 'other'
+
+
+def open_url_transport(validate_certs=True, ca_path=None):
+    """A transport for maas.client.MaasClient."""
+    def send(method, url, headers, body, timeout):
+        try:
+            answer = open_url(url, data=body, headers=headers, method=method, validate_certs=validate_certs,
+                              ca_path=ca_path, timeout=timeout, follow_redirects='safe')
+            return answer.getcode(), answer.read(), answer.headers.get('Content-Type')
+        except HTTPError as exc:
+            return exc.code, exc.read() if exc.fp else b'', exc.headers.get('Content-Type') if exc.headers else None
+        except URLError as exc:
+            raise TransportError(_kind(exc.reason), str(exc.reason))
+        except (SSLValidationError, ssl.SSLError, ConnectionError, socket.timeout) as exc:
+            raise TransportError(_kind(exc), str(exc))
+    return send
