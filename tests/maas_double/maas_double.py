@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A test double of the MAAS region API (2.0), stateful, for the tests and the demo. Never shipped.
+
+It answers with MAAS's own field names, nesting and formats - its state starts from MAAS's captured
+example answers (tests/unit/fixtures/maas, SOURCES.md) - checks the OAuth 1.0a PLAINTEXT
+Authorization header of every request (a missing or wrong one is 401), knows admin and non-admin
+users, answers MAAS's error codes, and logs every request for the tests to assert on.
+
+Endpoints: version/, fabrics/, subnets/, subnets/<id>/, subnets/ip:<address>/,
+subnets/<id>/?op=ip_addresses[&with_summary=1], ipranges/, nodes/<system_id>/interfaces/. Anything
+outside /MAAS/api/2.0/ answers an HTML page, as a web server in front of the wrong path would.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import ipaddress
+import json
+import os
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'unit', 'fixtures', 'maas')
+API = '/MAAS/api/2.0/'
+
+
+def capture(name, key):
+    with open(os.path.join(FIXTURES, 'maas-api-examples-%s.json' % name)) as handle:
+        return copy.deepcopy(json.load(handle)[key])
+
+
+class MaasState(object):
+    """What the region knows. Starts from MAAS's captured answers; tests add and change what they need."""
+
+    def __init__(self, version='3.5.4'):
+        self.version = {'version': version, 'subversion': '', 'capabilities': capture('version', 'version')[
+            'capabilities']}
+        self.fabrics = capture('fabrics', 'fabrics-read')
+        self.subnets = capture('subnets', 'subnets-read')
+        self.ipranges = capture('ipranges', 'ipranges-read')
+        self.addresses = {}      # subnet id -> [ip_addresses entries, with node_summary]
+        self.interfaces = {}     # system_id -> [interfaces]
+        self.users = {}          # api key -> {'username', 'is_superuser'}
+        self.lock = threading.Lock()
+
+    def add_user(self, username, api_key, admin=False):
+        self.users[api_key] = {'username': username, 'is_superuser': admin}
+
+    def vlan(self, vlan_id):
+        for fabric in self.fabrics:
+            for vlan in fabric['vlans']:
+                if vlan['id'] == vlan_id:
+                    return vlan
+        raise KeyError(vlan_id)
+
+    def add_subnet(self, cidr, vlan_id, gateway=None, space=None):
+        vlan = self.vlan(vlan_id)
+        subnet = {'name': cidr, 'vlan': copy.deepcopy(vlan), 'cidr': cidr, 'rdns_mode': 2, 'gateway_ip': gateway,
+                  'dns_servers': [], 'allow_dns': True, 'allow_proxy': True, 'active_discovery': False,
+                  'managed': True, 'space': space or vlan.get('space') or 'undefined',
+                  'id': max(s['id'] for s in self.subnets) + 1}
+        subnet['resource_uri'] = '/MAAS/api/2.0/subnets/%d/' % subnet['id']
+        self.subnets.append(subnet)
+        return subnet
+
+    def add_range(self, subnet, start, end, kind='dynamic'):
+        self.ipranges.append({'subnet': copy.deepcopy(subnet), 'type': kind, 'start_ip': start, 'end_ip': end,
+                              'user': None, 'comment': '', 'id': len(self.ipranges) + 100,
+                              'resource_uri': '/MAAS/api/2.0/ipranges/%d/' % (len(self.ipranges) + 100)})
+
+    def add_node(self, system_id, hostname, interfaces, node_type=0):
+        """``interfaces``: [(name, type, vlan id, parents, [(ip, alloc_type)])]."""
+        self.interfaces[system_id] = []
+        for index, (name, kind, vlan_id, parents, addresses) in enumerate(interfaces):
+            self.interfaces[system_id].append({
+                'name': name, 'type': kind, 'parents': list(parents), 'children': [], 'tags': [],
+                'vlan': copy.deepcopy(self.vlan(vlan_id)), 'enabled': True, 'id': 1000 + index,
+                'mac_address': '52:54:00:00:%02x:%02x' % (len(self.interfaces), index), 'system_id': system_id,
+                'links': [], 'resource_uri': '/MAAS/api/2.0/nodes/%s/interfaces/%d/' % (system_id, 1000 + index)})
+            for ip, alloc_type in addresses:
+                subnet = self.subnet_of(ip)
+                self.addresses.setdefault(subnet['id'], []).append({
+                    'ip': ip, 'alloc_type': alloc_type, 'created': 'Tue, 27 Nov. 2018 18:06:19',
+                    'updated': 'Tue, 27 Nov. 2018 18:06:19',
+                    'node_summary': {'system_id': system_id, 'node_type': node_type, 'fqdn': hostname + '.maas',
+                                     'hostname': hostname, 'is_container': False, 'via': name}})
+
+    def subnet_of(self, ip):
+        address = ipaddress.ip_address(ip)
+        for subnet in self.subnets:
+            if address in ipaddress.ip_network(subnet['cidr'], strict=False):
+                return subnet
+        return None
+
+
+class MaasDouble(ThreadingHTTPServer):
+    """``MaasDouble(state).start()``; ``.url`` is what a user would write; ``.log`` the requests seen."""
+
+    daemon_threads = True
+
+    def __init__(self, state, address=('127.0.0.1', 0)):
+        ThreadingHTTPServer.__init__(self, address, Handler)
+        self.state = state
+        self.log = []
+        self.thread = None
+
+    @property
+    def url(self):
+        return 'http://%s:%d/MAAS' % self.server_address[:2]
+
+    def start(self):
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def _oauth_fields(header):
+    if not header or not header.startswith('OAuth '):
+        return {}
+    return dict((k, unquote(v)) for k, v in re.findall(r'(\w+)="([^"]*)"', header))
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request: authenticate, route, answer as MAAS does."""
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+    def _send(self, status, body, content_type='application/json'):
+        data = body if isinstance(body, bytes) else (json.dumps(body) if content_type == 'application/json'
+                                                     else body).encode('utf-8')
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _user(self):
+        fields = _oauth_fields(self.headers.get('Authorization'))
+        if fields.get('oauth_signature_method') != 'PLAINTEXT':
+            return None
+        key = '%s:%s:%s' % (fields.get('oauth_consumer_key'), fields.get('oauth_token'),
+                            fields.get('oauth_signature', '').lstrip('&'))
+        return self.server.state.users.get(key)
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._handle('GET')
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self._handle('POST')
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._handle('DELETE')
+
+    def _handle(self, method):
+        parts = urlsplit(self.path)
+        query = dict((k, v[0]) for k, v in parse_qs(parts.query).items())
+        user = self._user() if parts.path.startswith(API) else None
+        self.server.log.append({'method': method, 'path': parts.path, 'query': query,
+                                'user': user['username'] if user else None})
+        if not parts.path.startswith(API):
+            return self._send(200, '<html><body><h1>MAAS</h1></body></html>', 'text/html; charset=utf-8')
+        if user is None:
+            return self._send(401, 'Authorization Error: Invalid API key.', 'text/plain')
+        with self.server.state.lock:
+            status, body = route(self.server.state, method, parts.path[len(API):], query)
+        if isinstance(body, str):
+            return self._send(status, body, 'text/plain')
+        return self._send(status, body)
+
+
+def route(state, method, path, query):
+    """(status, body) for an authenticated request."""
+    if method != 'GET':
+        return 404, 'Not Found'
+    if path == 'version/':
+        return 200, state.version
+    if path == 'fabrics/':
+        return 200, state.fabrics
+    if path == 'subnets/':
+        return 200, state.subnets
+    if path == 'ipranges/':
+        return 200, state.ipranges
+    match = re.match(r'^subnets/([^/]+)/$', path)
+    if match:
+        return _subnet(state, unquote(match.group(1)), query)
+    match = re.match(r'^nodes/([^/]+)/interfaces/$', path)
+    if match:
+        found = state.interfaces.get(match.group(1))
+        return (200, found) if found is not None else (404, 'No Node matches the given query.')
+    return 404, 'Unknown API endpoint: /MAAS/api/2.0/%s.' % path
+
+
+def _subnet(state, specifier, query):
+    if specifier.startswith('ip:'):
+        try:
+            subnet = state.subnet_of(specifier[3:])
+        except ValueError:
+            return 400, 'Invalid IP address.'
+    else:
+        subnet = next((s for s in state.subnets if str(s['id']) == specifier), None)
+    if subnet is None:
+        return 404, 'No Subnet matches the given query.'
+    if query.get('op') == 'ip_addresses':
+        entries = copy.deepcopy(state.addresses.get(subnet['id'], []))
+        if query.get('with_summary') not in ('1', 'true', 'True'):
+            for entry in entries:
+                entry.pop('node_summary', None)
+        return 200, entries
+    if query.get('op'):
+        return 400, 'Unrecognised signature: method=GET op=%s' % query['op']
+    return 200, subnet
