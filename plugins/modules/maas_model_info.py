@@ -26,7 +26,7 @@ description:
 extends_documentation_fragment:
   - kvmnet.netboot.maas
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
+  - ansible.builtin.action_common_attributes.actiongroups
 options:
   host_addresses:
     description:
@@ -35,6 +35,8 @@ options:
     type: list
     elements: str
 attributes:
+  action_group:
+    membership: [kvmnet.netboot.maas]
   check_mode:
     support: full
     details: The module only reads.
@@ -140,9 +142,9 @@ def client_for(module):
     if not HAS_OAUTHLIB:
         module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
     params = module.params
+    transport = open_url_transport(params['validate_certs'], params['ca_path'])
     try:
-        return MaasClient(params['url'], params['api_key'], open_url_transport(params['validate_certs'],
-                                                                              params['ca_path']), params['timeout'])
+        return MaasClient(params['url'], params['api_key'], transport, params['timeout'])
     except MaasError as exc:
         module.fail_json(msg=str(exc))
 

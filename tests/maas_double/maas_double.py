@@ -9,8 +9,10 @@ Authorization header of every request (a missing or wrong one is 401), knows adm
 users, answers MAAS's error codes, and logs every request for the tests to assert on.
 
 Endpoints: version/, fabrics/, subnets/, subnets/<id>/, subnets/ip:<address>/,
-subnets/<id>/?op=ip_addresses[&with_summary=1], ipranges/, nodes/<system_id>/interfaces/. Anything
-outside /MAAS/api/2.0/ answers an HTML page, as a web server in front of the wrong path would.
+subnets/<id>/?op=ip_addresses[&with_summary=1], ipranges/, nodes/<system_id>/interfaces/, machines/
+(GET with mac_address=, POST to enlist), machines/<system_id>/ (GET, PUT, DELETE,
+op=power_parameters). Writes and power parameters need an administrator's key (403 otherwise).
+Anything outside /MAAS/api/2.0/ answers an HTML page, as a web server in front of the wrong path would.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,6 +49,8 @@ class MaasState(object):
         self.addresses = {}      # subnet id -> [ip_addresses entries, with node_summary]
         self.interfaces = {}     # system_id -> [interfaces]
         self.users = {}          # api key -> {'username', 'is_superuser'}
+        self.machines = {}       # system_id -> machine (the shape of MAAS's machines-create answer)
+        self.power = {}          # system_id -> power parameters
         self.lock = threading.Lock()
 
     def add_user(self, username, api_key, admin=False):
@@ -162,9 +166,17 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):  # pylint: disable=invalid-name
         self._handle('DELETE')
 
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._handle('PUT')
+
+    def _form(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return parse_qs(self.rfile.read(length).decode('utf-8')) if length else {}
+
     def _handle(self, method):
         parts = urlsplit(self.path)
         query = dict((k, v[0]) for k, v in parse_qs(parts.query).items())
+        form = self._form() if method in ('POST', 'PUT') else {}
         user = self._user() if parts.path.startswith(API) else None
         self.server.log.append({'method': method, 'path': parts.path, 'query': query,
                                 'user': user['username'] if user else None})
@@ -173,16 +185,20 @@ class Handler(BaseHTTPRequestHandler):
         if user is None:
             return self._send(401, 'Authorization Error: Invalid API key.', 'text/plain')
         with self.server.state.lock:
-            status, body = route(self.server.state, method, parts.path[len(API):], query)
+            status, body = route(self.server.state, method, parts.path[len(API):], query, form, user)
+        if status == 204:
+            return self._send(204, b'', 'text/plain')
         if isinstance(body, str):
             return self._send(status, body, 'text/plain')
         return self._send(status, body)
 
 
-def route(state, method, path, query):
+def route(state, method, path, query, form=None, user=None):
     """(status, body) for an authenticated request."""
+    if path == 'machines/' or path.startswith('machines/'):
+        return machines_route(state, method, path, query, form or {}, user or {})
     if method != 'GET':
-        return 404, 'Not Found'
+        return 405, 'Method not allowed'
     if path == 'version/':
         return 200, state.version
     if path == 'fabrics/':
@@ -220,3 +236,66 @@ def _subnet(state, specifier, query):
     if query.get('op'):
         return 400, 'Unrecognised signature: method=GET op=%s' % query['op']
     return 200, subnet
+
+
+NOT_ADMIN = 'User is not allowed access to this API.'
+
+
+def machines_route(state, method, path, query, form, user):
+    """machines/ and machines/<system_id>/, as MAAS answers them."""
+    if path == 'machines/':
+        if method == 'GET':
+            wanted = query.get('mac_address', '').lower()
+            return 200, [m for m in state.machines.values()
+                         if not wanted or wanted in [i['mac_address'] for i in m['interface_set']]]
+        if method == 'POST':
+            return _enlist(state, form, user)
+        return 405, 'Method not allowed'
+    match = re.match(r'^machines/([^/]+)/$', path)
+    machine = state.machines.get(match.group(1)) if match else None
+    if machine is None:
+        return 404, 'No Machine matches the given query.'
+    if not user.get('is_superuser') and (method != 'GET' or query.get('op') == 'power_parameters'):
+        return 403, NOT_ADMIN
+    if method == 'GET':
+        return (200, state.power[machine['system_id']]) if query.get('op') == 'power_parameters' else (200, machine)
+    if method == 'PUT':
+        _update(state, machine, form)
+        return 200, machine
+    if method == 'DELETE':
+        del state.machines[machine['system_id']]
+        return 204, ''
+    return 405, 'Method not allowed'
+
+
+def _enlist(state, form, user):
+    if not user.get('is_superuser'):
+        return 403, NOT_ADMIN
+    macs = [m.lower() for m in form.get('mac_addresses', [])]
+    if not macs or not form.get('architecture'):
+        return 400, json.dumps({'mac_addresses': ['This field is required.']} if not macs else
+                               {'architecture': ['This field is required.']})
+    for machine in state.machines.values():
+        if set(macs) & set(i['mac_address'] for i in machine['interface_set']):
+            return 400, json.dumps({'mac_addresses': ['One or more MAC addresses is invalid. (Node with this MAC '
+                                                      'address already exists.)']})
+    machine = capture('machines-create', 'machines-create')
+    machine['system_id'] = 'm%05d' % (len(state.machines) + 1)
+    template = machine['interface_set'][0]
+    machine['interface_set'] = [dict(copy.deepcopy(template), name='eth%d' % i, mac_address=mac, id=500 + i)
+                                for i, mac in enumerate(macs)]
+    machine['boot_interface'] = copy.deepcopy(machine['interface_set'][0])
+    state.machines[machine['system_id']] = machine
+    state.power[machine['system_id']] = {}
+    _update(state, machine, form)
+    return 200, machine
+
+
+def _update(state, machine, form):
+    for key in ('hostname', 'architecture', 'power_type'):
+        if key in form:
+            machine[key] = form[key][0]
+    machine['fqdn'] = '%s.maas' % machine['hostname']
+    for key, values in form.items():
+        if key.startswith('power_parameters_'):
+            state.power[machine['system_id']][key[len('power_parameters_'):]] = values[0]

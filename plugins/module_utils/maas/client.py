@@ -129,7 +129,7 @@ class MaasClient(object):
         for attempt in range(self.retries + 1 if method == 'GET' else 1):
             if attempt:
                 self.sleep(min(2 ** attempt * 0.25, 4))
-            dummy, signed, dummy2 = self._signer.sign(url, http_method=method, headers=dict(headers))
+            dummy, signed, dummy2 = self._signer.sign(url, http_method=method, body=body, headers=dict(headers))
             try:
                 status, answer, content_type = self._send(method, url, signed, body)
             except TransportError as exc:

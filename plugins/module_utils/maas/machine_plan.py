@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Decide what maas_machine does: enlist a composed VM as a MAAS machine, update it, or delete it.
+
+A machine is found by its MACs (any of them), so a re-run updates the one MAAS has and never enlists a
+second. Pure: the machine MAAS has (or None) and its power parameters in, the request to make out.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
+
+MAC_RE = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
+# Power parameters of the virsh driver, as maas_machine's options name them.
+POWER_FIELDS = (('power_address', 'power_address'), ('power_id', 'power_id'), ('power_password', 'power_pass'))
+
+MachinePlan = namedtuple('MachinePlan', 'action form tracker')
+
+
+class MachineSpecError(ValueError):
+    """The options do not describe a machine MAAS can enlist; the message names the option."""
+
+
+def normalise_macs(macs):
+    """Lower-case MACs, the PXE one first, each once; MachineSpecError names a bad one."""
+    found = []
+    for mac in macs or []:
+        text = str(mac).strip().lower()
+        if not MAC_RE.match(text):
+            raise MachineSpecError('mac_addresses: %r is not a MAC address (six hex pairs separated by ":")' % (mac,))
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def machine_macs(machine):
+    return [str(i.get('mac_address', '')).lower() for i in machine.get('interface_set') or []]
+
+
+def wanted_form(params):
+    """The MAAS form fields the options ask for (power parameters as power_parameters_<name>)."""
+    form = {'hostname': params['hostname'], 'architecture': params['architecture'], 'power_type': params['power_type']}
+    for option, field in POWER_FIELDS:
+        if params.get(option) is not None:
+            form['power_parameters_%s' % field] = params[option]
+    return form
+
+
+def plan_machine(params, found, power_parameters=None):
+    """MachinePlan: ``action`` is none, create, update or delete; ``form`` the fields to send."""
+    tracker = DifferenceTracker()
+    if params['state'] == 'absent':
+        tracker.add('machine', found['system_id'] if found else None, None)
+        return MachinePlan('delete' if found else 'none', {}, tracker)
+    if not params.get('hostname'):
+        raise MachineSpecError('hostname is required with state present')
+    macs = normalise_macs(params.get('mac_addresses'))
+    if not macs:
+        raise MachineSpecError('mac_addresses needs at least the PXE MAC (kvm_vm_compose returns it as pxe_mac)')
+    form = wanted_form(params)
+    if found is None:
+        tracker.add('machine', None, params['hostname'])
+        return MachinePlan('create', dict(form, mac_addresses=macs), tracker)
+    current = {'hostname': found.get('hostname'), 'architecture': found.get('architecture'),
+               'power_type': found.get('power_type')}
+    for dummy, field in POWER_FIELDS:
+        current['power_parameters_%s' % field] = (power_parameters or {}).get(field)
+    changed = dict((k, v) for k, v in form.items() if current.get(k) != v)
+    for key in sorted(form):
+        if key == 'power_parameters_power_pass':  # the password is compared, never shown
+            tracker.add(key, '(hidden)', '(hidden, new)' if key in changed else '(hidden)')
+        else:
+            tracker.add(key, current.get(key), form[key])
+    return MachinePlan('update' if changed else 'none', changed, tracker)

@@ -1,0 +1,182 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: maas_machine
+short_description: Enlist a composed VM in MAAS as a machine with the virsh power driver
+version_added: 0.2.0
+description:
+  - Enlists a VM composed by M(kvmnet.netboot.kvm_vm_compose) as a MAAS machine, so MAAS commissions and
+    deploys it over PXE and powers it with its C(virsh) driver - what MAAS's removed KVM "pods" used to do.
+  - Idempotent by MAC - a machine that already has one of O(mac_addresses) is updated (host name,
+    architecture, power type and parameters), never enlisted twice. O(state=absent) deletes it.
+extends_documentation_fragment:
+  - kvmnet.netboot.maas
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+options:
+  hostname:
+    description: The machine's host name in MAAS. Required with O(state=present).
+    type: str
+  mac_addresses:
+    description: The VM's MACs, the PXE one first (C(pxe_mac) of M(kvmnet.netboot.kvm_vm_compose)).
+    type: list
+    elements: str
+    required: true
+  architecture:
+    description: MAAS architecture.
+    type: str
+    default: amd64/generic
+  power_type:
+    description: MAAS power driver.
+    type: str
+    default: virsh
+  power_address:
+    description: The libvirt URI MAAS powers the VM through, for example C(qemu+ssh://root@198.51.100.10/system)
+      (C(maas.power_parameters.power_address) of M(kvmnet.netboot.kvm_vm_compose)).
+    type: str
+  power_id:
+    description: The libvirt domain name.
+    type: str
+  power_password:
+    description: The password for the power address, when it needs one.
+    type: str
+  state:
+    description: C(present) - enlisted and up to date; C(absent) - deleted from MAAS.
+    type: str
+    choices: [present, absent]
+    default: present
+attributes:
+  action_group:
+    membership: [kvmnet.netboot.maas]
+  check_mode:
+    support: full
+    details: Only reads; nothing is sent that changes MAAS.
+  diff_mode:
+    support: full
+    details: The fields that differ (the power password is never shown).
+  platform:
+    platforms: posix
+seealso:
+  - module: kvmnet.netboot.kvm_vm_compose
+  - module: kvmnet.netboot.maas_model_info
+author:
+  - kvmnet.netboot maintainers (@kvmnet)
+'''
+
+EXAMPLES = r'''
+- name: Compose the VM
+  kvmnet.netboot.kvm_vm_compose:
+    name: node01
+    interfaces: "{{ attach.attachments }}"
+  register: vm
+
+- name: Enlist it in MAAS
+  kvmnet.netboot.maas_machine:
+    url: http://maas.example.com:5240/MAAS
+    api_key: "{{ maas_api_key }}"
+    hostname: node01
+    mac_addresses: ["{{ vm.pxe_mac }}"]
+    power_address: "{{ vm.maas.power_parameters.power_address }}"
+    power_id: "{{ vm.maas.power_parameters.power_id }}"
+
+- name: Remove it from MAAS
+  kvmnet.netboot.maas_machine:
+    mac_addresses: ["52:54:00:1c:9a:03"]
+    state: absent
+'''
+
+RETURN = r'''
+machine:
+  description: C(system_id), C(hostname) and C(status_name) of the machine (null once absent, or for a new
+    machine in check mode).
+  returned: success
+  type: dict
+  sample: {system_id: p37gqk, hostname: node01, status_name: Commissioning}
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import (
+    MAAS_ARGUMENT_SPEC, open_url_transport)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import (
+    HAS_OAUTHLIB, OAUTHLIB_IMPORT_ERROR, MaasClient, MaasError)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import (
+    MachineSpecError, normalise_macs, plan_machine)
+
+ARGUMENT_SPEC = dict(
+    MAAS_ARGUMENT_SPEC,
+    hostname=dict(type='str'),
+    mac_addresses=dict(type='list', elements='str', required=True),
+    architecture=dict(type='str', default='amd64/generic'),
+    power_type=dict(type='str', default='virsh'),
+    power_address=dict(type='str'),
+    power_id=dict(type='str'),
+    power_password=dict(type='str', no_log=True),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+)
+
+
+def find_machine(client, macs):
+    """The machine that has one of ``macs`` (MAAS filters machines by MAC), and its power parameters."""
+    for mac in macs:
+        found = client.get('machines/', mac_address=mac) or []
+        if found:
+            machine = found[0]
+            return machine, client.get('machines/%s/' % machine['system_id'], op='power_parameters') or {}
+    return None, None
+
+
+def summary(machine):
+    return {'system_id': machine.get('system_id'), 'hostname': machine.get('hostname'),
+            'status_name': machine.get('status_name')} if machine else None
+
+
+def apply(client, plan, found):
+    if plan.action == 'create':
+        return client.post('machines/', **plan.form)
+    if plan.action == 'update':
+        return client.put('machines/%s/' % found['system_id'], **plan.form)
+    if plan.action == 'delete':
+        client.delete('machines/%s/' % found['system_id'])
+        return None
+    return found
+
+
+def run(module, client):
+    macs = normalise_macs(module.params['mac_addresses'])
+    found, power = find_machine(client, macs)
+    plan = plan_machine(module.params, found, power)
+    machine = found if module.check_mode else apply(client, plan, found)
+    if module.check_mode and plan.action == 'delete':
+        machine = None
+    result = {'changed': plan.tracker.changed, 'machine': summary(machine)}
+    if module._diff and plan.tracker.changed:  # pylint: disable=protected-access
+        result['diff'] = plan.tracker.as_diff()
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           required_if=[('state', 'present', ['hostname'])])
+    if not HAS_OAUTHLIB:
+        module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
+    params = module.params
+    transport = open_url_transport(params['validate_certs'], params['ca_path'])
+    try:
+        client = MaasClient(params['url'], params['api_key'], transport, params['timeout'])
+        result = run(module, client)
+    except (MaasError, MachineSpecError) as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
