@@ -3,8 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make demo`: prove that a VM composed here PXE-boots from the provisioner, not from libvirt.
 
-Stages: the lab (tools/netboot_lab.py) -> kvm_host.yml -> compose_vm.yml -> the VM's PXE request
-seen by the rack DHCP -> one summary. Exit 1 when the rack DHCP did not see the VM's DHCPDISCOVER.
+Stages: the lab (tools/netboot_lab.py) and a MAAS region - the test double of MAAS's API
+(tests/maas_double), on the loopback, holding the lab's VLANs and subnets and the KVM host as a node ->
+kvm_host.yml -> compose_vm.yml (the model read from the region with maas_model_info, the VM enlisted
+with maas_machine) -> the VM's PXE request seen by the rack DHCP -> one summary. Exit 1 when the rack
+DHCP did not see the VM's DHCPDISCOVER.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,8 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'maas_double'))
+
+import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
 EXAMPLES = os.path.join(ROOT, 'examples', 'demo')
 RESULT = os.path.join(netboot_lab.STATE, 'compose-result.json')
+REGION_STATE = os.path.join(netboot_lab.STATE, 'maas-region.json')
 STAGES = 6
 
 
@@ -46,6 +54,25 @@ def playbook(name, *extra):
     return sum(int(n) for n in recap), log
 
 
+# The demo region's administrator key, and the address MAAS recorded for the KVM host (on the rack0 subnet).
+DEMO_KEY = 'kvmnetDemoConsumer:kvmnetDemoToken:kvmnetDemoSecret'
+HOST_ADDRESS = '198.51.100.5'
+
+
+def start_region():
+    """The MAAS test double, holding the lab's model and the KVM host as a machine with its interfaces."""
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(EXAMPLES, 'lab.yml')) as handle:
+        model = yaml.safe_load(handle)['maas_model']
+    state = maas_double.MaasState.from_maas_model(model)
+    state.add_user('admin', DEMO_KEY, admin=True)
+    interfaces = [(i['name'], i.get('type') or 'physical', i['vlan'], [],
+                   [(HOST_ADDRESS, 1)] if i['name'] == 'br-kvmnt-lab0' else []) for i in model['host_interfaces']]
+    state.add_node('kvmnt1', 'kvm-demo', interfaces)
+    state.load_machines(REGION_STATE)  # what an earlier demo enlisted: a second run changes nothing
+    return maas_double.MaasDouble(state).start()
+
+
 def libvirt_dhcp_on_default():
     import libvirt  # pylint: disable=import-outside-toplevel
     try:
@@ -55,17 +82,29 @@ def libvirt_dhcp_on_default():
 
 
 def main():
-    stage(1, 'lab: rack namespace with the provisioner DHCP (dnsmasq), veths, lab default network with libvirt DHCP on')
+    stage(1, 'lab: rack namespace with the provisioner DHCP (dnsmasq), veths, lab default network with libvirt DHCP '
+             'on; a MAAS region (the API test double) on the loopback')
     netboot_lab.up()
+    region = start_region()
+    maas = ['-e', json.dumps({'maas_url': region.url, 'maas_api_key': DEMO_KEY, 'maas_host_addresses': [HOST_ADDRESS],
+                              'maas_enlist': True})]
+    try:
+        return run_stages(region, maas)
+    finally:
+        region.stop()
+        region.state.save_machines(REGION_STATE)
+
+
+def run_stages(region, maas):
     trap_before = libvirt_dhcp_on_default()
     stage(2, 'kvm_host.yml: libvirt, bridge br-kvmnt-lab0 over kvmnt-lab0, libvirt DHCP off, maas network')
-    host_changes, dummy = playbook('kvm_host')
-    stage(3, 'compose_vm.yml: DHCP-aware attachment and a TCG VM')
-    compose_changes, dummy = playbook('compose_vm', '-e', 'vm_result_file=%s' % RESULT)
+    host_changes, dummy = playbook('kvm_host', *maas)
+    stage(3, 'compose_vm.yml: the model from MAAS, DHCP-aware attachment, a TCG VM, enlisted in MAAS')
+    compose_changes, dummy = playbook('compose_vm', '-e', 'vm_result_file=%s' % RESULT, *maas)
     with open(RESULT) as handle:
         result = json.load(handle)
     stage(4, 'report.yml: Markdown report and SVG diagram of the host, VM included')
-    report_changes, dummy = playbook('report')
+    report_changes, dummy = playbook('report', *maas)
     mac = result['pxe_mac']
     chosen = next(c for c in result['candidates'] if c['eligible'])
     stage(5, 'power-cycle the VM and wait for its PXE request at the rack DHCP (up to 180 s)')
@@ -84,9 +123,13 @@ def main():
     print('libvirt DHCP      : on the default network %s kvm_host.yml, %s after' % (
         'ON before' if trap_before else 'already off before', 'ON' if libvirt_dhcp_on_default() else 'off'))
     print('VM                : %s, PXE MAC %s' % (result['domain']['name'], mac))
-    print('MAAS enlistment   : power_type %s, power_address %s, power_id %s' % (
-        result['maas']['power_type'], result['maas']['power_parameters']['power_address'],
-        result['maas']['power_parameters']['power_id']))
+    node = result.get('maas_host') or {}
+    print('MAAS model        : read from %s by maas_model_info (%d requests); host matched to node %s (%s) by %s'
+          % (region.url, len(region.log), node.get('hostname'), node.get('system_id'), node.get('matched_ip')))
+    machine = result.get('maas_machine') or {}
+    print('MAAS enlistment   : machine %s (%s, %s), power_type %s, power_address %s, power_id %s' % (
+        machine.get('hostname'), machine.get('system_id'), machine.get('status_name'), result['maas']['power_type'],
+        result['maas']['power_parameters']['power_address'], result['maas']['power_parameters']['power_id']))
     print('Playbook changes  : kvm_host %d, compose_vm %d, report %d'
           % (host_changes, compose_changes, report_changes))
     print('Report            : %s/localhost.md and .svg' % os.path.join(netboot_lab.STATE, 'reports'))

@@ -164,7 +164,13 @@ options:
   power_address:
     description:
       - C(power_address) reported for MAAS's virsh power driver.
-      - Default - O(uri) when it is remote, else C(qemu+ssh://root@<libvirt host name>/system).
+      - Default - O(uri) when it is remote, else C(qemu+ssh://root@<power_address_host>/system).
+    type: str
+  power_address_host:
+    description:
+      - The address MAAS reaches this host at, for the default O(power_address).
+      - Default - the host's management address (the one the default route leaves from), as MAAS must be able to
+        reach it; the libvirt host name only when the host has no management address.
     type: str
 attributes:
   check_mode:
@@ -244,7 +250,7 @@ maas:
     C(power_parameters) (C(power_address), C(power_id)) and C(pxe_mac_address).
   returned: unless state is absent
   type: dict
-  sample: {power_type: virsh, power_parameters: {power_address: "qemu+ssh://root@kvm01/system", power_id: node01},
+  sample: {power_type: virsh, power_parameters: {power_address: "qemu+ssh://root@198.51.100.10/system", power_id: node01},
            pxe_mac_address: "52:54:00:1c:9a:03"}
 created_volumes:
   description: The volumes created for the VM's disks, as C(pool/volume) (that would be, in check mode).
@@ -268,7 +274,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import is_local_uri
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather, sysfs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
@@ -313,6 +320,7 @@ ARGUMENT_SPEC = dict(
     remove_storage=dict(type='bool', default=False),
     start_timeout=dict(type='int', default=30),
     power_address=dict(type='str'),
+    power_address_host=dict(type='str'),
 )
 
 
@@ -457,12 +465,25 @@ def remove(module, conn, spec):
     return result
 
 
-def power_address(params, conn):
+def power_address(module, conn):
+    """The libvirt URI MAAS's virsh driver powers the VM through: at an address MAAS can reach."""
+    params = module.params
     if params['power_address']:
         return params['power_address']
     if not is_local_uri(params['uri']):
         return params['uri']
-    return 'qemu+ssh://root@%s/system' % conn.getHostname()
+    host = params['power_address_host']
+    commands = host_commands(module) if not host else None
+    if commands is not None:
+        try:
+            host = (gather.collect_links(commands).get('management') or {}).get('address')
+        except gather.FactsGatherError:
+            host = None
+    if not host:
+        host = conn.getHostname()
+        module.warn('no management address found: power_address uses the host name %s, which MAAS must resolve; '
+                    'give power_address_host' % host)
+    return 'qemu+ssh://root@%s/system' % ('[%s]' % host if ':' in host else host)
 
 
 def plan_under_lock(module, conn, spec, pools):
@@ -512,7 +533,7 @@ def compose_result(module, conn, spec, dom, plan):
                    'state': state_name(dom)},
         'restart_required': bool(running and running_now and restart_required(live_xml, xml)),
         'maas': {'power_type': 'virsh', 'pxe_mac_address': pxe_mac,
-                 'power_parameters': {'power_address': power_address(module.params, conn), 'power_id': spec.name}},
+                 'power_parameters': {'power_address': power_address(module, conn), 'power_id': spec.name}},
         'created_volumes': plan.created_volumes,
     }
     if module._diff and plan.changed:  # pylint: disable=protected-access

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -114,7 +115,9 @@ def test_macs_taps_and_maas_data(composed):
     assert composed['pxe_mac'] == nics[0]['mac']
     assert composed['maas']['power_type'] == 'virsh'
     assert composed['maas']['power_parameters']['power_id'] == VM
-    assert composed['maas']['power_parameters']['power_address'].startswith('qemu+ssh://root@')
+    # an address MAAS can reach (the management address), not the host's local name
+    power_address = composed['maas']['power_parameters']['power_address']
+    assert re.match(r'qemu\+ssh://root@([0-9.]+|\[[0-9a-f:]+\])/system$', power_address), power_address
     assert composed['maas']['pxe_mac_address'] == nics[0]['mac']
 
 

@@ -53,6 +53,45 @@ class MaasState(object):
         self.power = {}          # system_id -> power parameters
         self.lock = threading.Lock()
 
+    @classmethod
+    def from_maas_model(cls, model, version='3.5.4'):
+        """A region whose fabrics, VLANs, subnets and ranges are those of a ``maas_model`` (as written by
+        hand for kvm_attachment_select) instead of the captured ones."""
+        state = cls(version)
+        state.fabrics, state.subnets, state.ipranges = [], [], []
+        for vlan in model.get('vlans') or []:
+            fabric = next((f for f in state.fabrics if f['name'] == vlan.get('fabric')), None)
+            if fabric is None:
+                fabric = {'class_type': None, 'id': len(state.fabrics), 'name': vlan.get('fabric'), 'vlans': [],
+                          'resource_uri': '/MAAS/api/2.0/fabrics/%d/' % len(state.fabrics)}
+                state.fabrics.append(fabric)
+            fabric['vlans'].append({
+                'vid': vlan.get('vid'), 'mtu': 1500, 'dhcp_on': bool(vlan.get('dhcp_on')), 'external_dhcp': None,
+                'relay_vlan': None, 'fabric': fabric['name'], 'fabric_id': fabric['id'], 'name': vlan.get('name'),
+                'primary_rack': None, 'secondary_rack': None, 'id': vlan['id'], 'space': vlan.get('space') or
+                'undefined', 'resource_uri': '/MAAS/api/2.0/vlans/%d/' % vlan['id']})
+        for vlan in model.get('vlans') or []:
+            if vlan.get('relay_vlan') is not None:
+                state.vlan(vlan['id'])['relay_vlan'] = copy.deepcopy(state.vlan(vlan['relay_vlan']))
+        state.subnets = [{'id': 0, 'cidr': '0.0.0.0/32'}]  # so that ids start at 1
+        for subnet in model.get('subnets') or []:
+            made = state.add_subnet(subnet['cidr'], subnet['vlan'], subnet.get('gateway_ip'), subnet.get('space'))
+            for rng in subnet.get('ranges') or []:
+                state.add_range(made, rng['start_ip'], rng['end_ip'], rng.get('type', 'dynamic'))
+        state.subnets.pop(0)
+        return state
+
+    def save_machines(self, path):
+        """Keep the enlisted machines (and their power parameters) in a file, for the next start."""
+        with open(path, 'w') as handle:
+            json.dump({'machines': self.machines, 'power': self.power}, handle)
+
+    def load_machines(self, path):
+        if os.path.exists(path):
+            with open(path) as handle:
+                saved = json.load(handle)
+            self.machines, self.power = saved['machines'], saved['power']
+
     def add_user(self, username, api_key, admin=False):
         self.users[api_key] = {'username': username, 'is_superuser': admin}
 

@@ -129,8 +129,22 @@ def _management_words(mgmt):
                                           mgmt.get('method'), mgmt.get('gateway'))
 
 
-def report_markdown(facts, model, host='host', diagram_file=None):
-    """The Markdown report."""
+def maas_match_words(maas_match):
+    """One sentence: the MAAS node the host was matched to, or why none was."""
+    if not maas_match:
+        return 'no MAAS region configured; the model was given as maas_model.'
+    node = maas_match.get('host')
+    if node:
+        return 'matched to MAAS %s **%s** (system_id %s) by %s on %s (%s).' % (
+            node.get('node_type'), node.get('hostname'), node.get('system_id'), node.get('matched_ip'),
+            node.get('matched_interface'), node.get('alloc_type_name'))
+    return ('MAAS knows none of this host\'s addresses (%s), so the host is unknown to it and only the maas and '
+            'default networks are tried (MAAS 2.4 behaviour).' % (', '.join(maas_match.get('addresses_tried') or [])
+                                                                  or 'none found'))
+
+
+def report_markdown(facts, model, host='host', diagram_file=None, maas_match=None):
+    """The Markdown report. ``maas_match``: maas_model_info's result (its host and the addresses tried)."""
     dummy, readiness, candidates, chosen = _analysis(facts, model)
     libvirt = facts.get('libvirt') or {}
     mgmt = facts.get('management') or {}
@@ -138,7 +152,7 @@ def report_markdown(facts, model, host='host', diagram_file=None):
            'libvirt %s at `%s`. Management: %s.' % (
                libvirt.get('version', '?'), libvirt.get('uri', '?'),
                _management_words(mgmt)),
-           '']
+           '', 'Provisioner: %s' % maas_match_words(maas_match), '']
     if diagram_file:
         out += ['![%s network diagram](%s)' % (host, diagram_file), '']
     out += ['## A new VM', '']

@@ -51,3 +51,14 @@ def test_report_tables(fixture_text, fixture_json):
 def test_report_without_model(fixture_text, fixture_json):
     text = report_markdown(facts(fixture_text, fixture_json), load_model({}), 'kvm01')
     assert '| maas | bridge | capbr0 | yes | off | unknown |' in text
+
+
+def test_report_says_which_maas_node_the_host_matched():
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import maas_match_words
+    node = {'system_id': 'kvm01x', 'hostname': 'kvm01', 'node_type': 'machine', 'matched_ip': '198.51.100.5',
+            'matched_interface': 'br0', 'alloc_type_name': 'STICKY'}
+    assert maas_match_words({'host': node}) == ('matched to MAAS machine **kvm01** (system_id kvm01x) by '
+                                                '198.51.100.5 on br0 (STICKY).')
+    assert 'MAAS knows none of this host\'s addresses (203.0.113.9)' in maas_match_words(
+        {'host': None, 'addresses_tried': ['203.0.113.9']})
+    assert maas_match_words(None).startswith('no MAAS region configured')
