@@ -61,3 +61,34 @@ def test_survey_variables_documented_and_used(template):
             'inventory) says' % (name, template['playbook'])
         if question['type'] == 'multiplechoice':
             assert question.get('default') in question['choices']
+
+
+def credential_type():
+    with open(os.path.join(AWX, 'credential_type_maas.yml')) as handle:
+        return yaml.safe_load(handle)['credential_types'][0]
+
+
+def test_maas_credential_type_injects_what_the_modules_read():
+    """The MAAS API credential injects MAAS_URL and MAAS_API_KEY, the fallbacks of every MAAS module,
+    with the key marked secret; the playbooks read the same variables."""
+    ctype = credential_type()
+    fields = dict((f['id'], f) for f in ctype['inputs']['fields'])
+    assert fields['api_key'].get('secret') is True and not fields['url'].get('secret')
+    assert sorted(ctype['inputs']['required']) == ['api_key', 'url']
+    assert ctype['injectors']['env'] == {'MAAS_URL': '{{ url }}', 'MAAS_API_KEY': '{{ api_key }}'}
+    with open(os.path.join(ROOT, 'plugins', 'module_utils', 'maas', 'ansible_transport.py')) as handle:
+        transport = handle.read()
+    assert "['MAAS_URL']" in transport and "['MAAS_API_KEY']" in transport
+    for playbook in ('kvm_host.yml', 'compose_vm.yml', 'report.yml'):
+        with open(os.path.join(ROOT, 'playbooks', playbook)) as handle:
+            text = handle.read()
+        assert "'MAAS_URL'" in text and "'MAAS_API_KEY'" in text, playbook
+
+
+def test_templates_use_a_credential_of_that_type():
+    with open(os.path.join(AWX, 'job_templates.yml')) as handle:
+        data = yaml.safe_load(handle)
+    maas = [c['name'] for c in data['credentials'] if c['credential_type'] == credential_type()['name']]
+    assert maas
+    for template in data['job_templates']:
+        assert set(maas) & set(template['credentials']), template['name']
