@@ -85,6 +85,7 @@ bench: deps libvirt collection peers
 	$(PY) benchmarks/facts_scale.py
 	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/select_scale.py
 	$(PY) benchmarks/compose_scale.py
+	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/maas_model_scale.py
 
 # Molecule scenarios (extensions/molecule) against this machine. libvirt_host and maas_bridge run
 # inside a network namespace of their own: the bridge netfilter sysctls are per namespace, and the

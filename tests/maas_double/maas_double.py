@@ -73,12 +73,10 @@ class MaasState(object):
         for vlan in model.get('vlans') or []:
             if vlan.get('relay_vlan') is not None:
                 state.vlan(vlan['id'])['relay_vlan'] = copy.deepcopy(state.vlan(vlan['relay_vlan']))
-        state.subnets = [{'id': 0, 'cidr': '0.0.0.0/32'}]  # so that ids start at 1
         for subnet in model.get('subnets') or []:
             made = state.add_subnet(subnet['cidr'], subnet['vlan'], subnet.get('gateway_ip'), subnet.get('space'))
             for rng in subnet.get('ranges') or []:
                 state.add_range(made, rng['start_ip'], rng['end_ip'], rng.get('type', 'dynamic'))
-        state.subnets.pop(0)
         return state
 
     def save_machines(self, path):
@@ -107,7 +105,7 @@ class MaasState(object):
         subnet = {'name': cidr, 'vlan': copy.deepcopy(vlan), 'cidr': cidr, 'rdns_mode': 2, 'gateway_ip': gateway,
                   'dns_servers': [], 'allow_dns': True, 'allow_proxy': True, 'active_discovery': False,
                   'managed': True, 'space': space or vlan.get('space') or 'undefined',
-                  'id': max(s['id'] for s in self.subnets) + 1}
+                  'id': max([s['id'] for s in self.subnets] or [0]) + 1}
         subnet['resource_uri'] = '/MAAS/api/2.0/subnets/%d/' % subnet['id']
         self.subnets.append(subnet)
         return subnet
