@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
@@ -24,78 +25,26 @@ import lab
 from reboot_lab import GATEWAY, MAC, NAMESERVER, NIC, PREFIX6, RebootLab
 
 BRIDGE = 'br-' + NIC
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'unit', 'fixtures', 'installed')
 STATIC = '198.51.100.10'
 
-# The NIC as each installer leaves it: (file under the lab root, content) - appended for ifupdown.
+# The NIC as each installer leaves it (tests/unit/fixtures/installed): (file under the lab root, fixture);
+# the ifupdown stanza is appended to the lab's interfaces file.
 INSTALLED = {
-    ('netplan', 'static'): ('etc/netplan/00-installer-config.yaml', """# This is the network config written by 'subiquity'
-network:
-  ethernets:
-    enp1s0:
-      addresses:
-      - 198.51.100.10/24
-      nameservers:
-        addresses:
-        - 198.51.100.53
-        search: []
-      routes:
-      - to: default
-        via: 198.51.100.1
-  version: 2
-"""),
-    ('netplan', 'dhcp'): ('etc/netplan/00-installer-config.yaml', """# This is the network config written by 'subiquity'
-network:
-  ethernets:
-    enp1s0:
-      dhcp4: true
-  version: 2
-"""),
-    ('networkmanager', 'static'): ('etc/NetworkManager/system-connections/Wired connection 1.nmconnection', """[connection]
-id=Wired connection 1
-uuid=0e3a5d1c-6f2b-4c7e-9a41-2f0b8d3c1a01
-type=ethernet
-interface-name=enp1s0
-
-[ipv4]
-method=manual
-address1=198.51.100.10/24,198.51.100.1
-dns=198.51.100.53;
-
-[ipv6]
-method=auto
-"""),
-    ('networkmanager', 'dhcp'): ('etc/NetworkManager/system-connections/Wired connection 1.nmconnection', """[connection]
-id=Wired connection 1
-uuid=0e3a5d1c-6f2b-4c7e-9a41-2f0b8d3c1a02
-type=ethernet
-interface-name=enp1s0
-
-[ipv4]
-method=auto
-
-[ipv6]
-method=auto
-"""),
-    ('ifupdown', 'static'): ('etc/network/interfaces', """
-# The primary network interface
-allow-hotplug enp1s0
-iface enp1s0 inet static
-\taddress 198.51.100.10/24
-\tgateway 198.51.100.1
-\tdns-nameservers 198.51.100.53
-iface enp1s0 inet6 auto
-"""),
-    ('ifupdown', 'dhcp'): ('etc/network/interfaces', """
-# The primary network interface
-allow-hotplug enp1s0
-iface enp1s0 inet dhcp
-"""),
+    ('netplan', 'static'): ('etc/netplan/00-installer-config.yaml', 'netplan-subiquity-static.yaml'),
+    ('netplan', 'dhcp'): ('etc/netplan/00-installer-config.yaml', 'netplan-subiquity-dhcp.yaml'),
+    ('networkmanager', 'static'): ('etc/NetworkManager/system-connections/Wired connection 1.nmconnection', 'networkmanager-wired-static.nmconnection'),
+    ('networkmanager', 'dhcp'): ('etc/NetworkManager/system-connections/Wired connection 1.nmconnection', 'networkmanager-wired-dhcp.nmconnection'),
+    ('ifupdown', 'static'): ('etc/network/interfaces', 'ifupdown-debian-static.interfaces'),
+    ('ifupdown', 'dhcp'): ('etc/network/interfaces', 'ifupdown-debian-dhcp.interfaces'),
 }
 BACKENDS = ('netplan', 'networkmanager', 'ifupdown')
 
 
 def install(host, backend, method):
-    relative, text = INSTALLED[(backend, method)]
+    relative, fixture = INSTALLED[(backend, method)]
+    with open(os.path.join(FIXTURES, fixture)) as handle:
+        text = handle.read()
     if backend == 'ifupdown':
         text = host.read(relative) + text
     host.write(relative, text)

@@ -176,8 +176,9 @@ def render_networkmanager(plan, facts_by_name, adopted=None, directory=NM_DIR):
 
 def render_ifupdown(plan, facts_by_name, adopted=None, directory=IFUPDOWN_DIR):
     port = facts_by_name.get(plan.port, {})
-    lines = ['# Managed by kvmnet.netboot (kvm_host_bridge). Remove %s\'s own stanza from /etc/network/interfaces.'
-             % plan.port, '', 'auto %s' % plan.port, 'iface %s inet manual' % plan.port, '    mtu %s' % plan.mtu]
+    lines = ['# Managed by kvmnet.netboot (kvm_host_bridge): bridge %s over %s; this file defines %s, its stanza '
+             'elsewhere was taken over.' % (plan.bridge, plan.port, plan.port),
+             '', 'auto %s' % plan.port, 'iface %s inet manual' % plan.port, '    mtu %s' % plan.mtu]
     if plan.new_vlan or port.get('kind') == 'vlan':
         lines.append('    vlan-raw-device %s' % (port.get('parent') or plan.device))
     lines += ['', 'auto %s' % plan.bridge]

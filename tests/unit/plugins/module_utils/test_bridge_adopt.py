@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import configparser
+import os
 
 import pytest
 import yaml
@@ -46,41 +47,16 @@ network:
             dhcp4: true
     version: 2
 """
-# The Ubuntu server installer's file.
-INSTALLER = """# This is the network config written by 'subiquity'
-network:
-  ethernets:
-    enp1s0:
-      dhcp4: true
-  version: 2
-"""
-NM_PROFILE = """[connection]
-id=Wired connection 1
-uuid=5d5c0f8e-3c1b-4a57-9b48-5a6b8b8f0c01
-type=ethernet
-interface-name=enp1s0
-
-[ipv4]
-method=manual
-address1=198.51.100.10/24,198.51.100.1
-dns=198.51.100.53;
-
-[ipv6]
-method=auto
-"""
-INTERFACES = """# This file describes the network interfaces available on your system
+# The Ubuntu installer's file, a NetworkManager profile and a Debian stanza: the shapes the reboot tests
+# start from too (tests/unit/fixtures/installed).
+INSTALLER = os.path.join('installed', 'netplan-subiquity-dhcp.yaml')
+NM_PROFILE = os.path.join('installed', 'networkmanager-wired-static.nmconnection')
+INTERFACES = os.path.join('installed', 'ifupdown-debian-static.interfaces')
+DEBIAN_HEAD = """# This file describes the network interfaces available on your system
 source /etc/network/interfaces.d/*
 
 auto lo
 iface lo inet loopback
-
-allow-hotplug enp1s0
-iface enp1s0 inet static
-\taddress 198.51.100.10/24
-\tgateway 198.51.100.1
-\tdns-nameservers 198.51.100.53
-\tdns-search maas
-iface enp1s0 inet6 auto
 """
 
 
@@ -108,8 +84,8 @@ def test_cloud_init_stanza_loses_its_addressing_and_the_bridge_gets_its_nameserv
     assert 'network: {config: disabled}' in files['/etc/cloud/cloud.cfg.d/99-kvmnet-disable-network-config.cfg']
 
 
-def test_installer_dhcp_stanza_is_adopted(plan):
-    adopted = adopt('netplan', plan, {'/etc/netplan/00-installer-config.yaml': INSTALLER})
+def test_installer_dhcp_stanza_is_adopted(plan, fixture_text):
+    adopted = adopt('netplan', plan, {'/etc/netplan/00-installer-config.yaml': fixture_text(INSTALLER)})
     assert yaml.safe_load(adopted.files['/etc/netplan/00-installer-config.yaml'])['network']['ethernets'] == {
         'enp1s0': {'dhcp4': False, 'dhcp6': False, 'accept-ra': False}}
 
@@ -121,8 +97,9 @@ def test_our_own_file_and_unrelated_files_are_not_touched(plan):
     assert adopted.files == {}
 
 
-def test_networkmanager_profile_stops_autoconnecting(plan):
+def test_networkmanager_profile_stops_autoconnecting(plan, fixture_text):
     path = '/etc/NetworkManager/system-connections/Wired connection 1.nmconnection'
+    NM_PROFILE = fixture_text(globals()['NM_PROFILE'])  # pylint: disable=invalid-name
     adopted = adopt('networkmanager', plan, {path: NM_PROFILE})
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(adopted.files[path])
@@ -136,7 +113,8 @@ def test_networkmanager_profile_stops_autoconnecting(plan):
     assert adopt('networkmanager', plan, {path: adopted.files[path]}).files == {}
 
 
-def test_ifupdown_stanza_is_removed_and_dns_moves(plan):
+def test_ifupdown_stanza_is_removed_and_dns_moves(plan, fixture_text):
+    INTERFACES = DEBIAN_HEAD + fixture_text(globals()['INTERFACES'])  # pylint: disable=invalid-name
     adopted = adopt('ifupdown', plan, {'/etc/network/interfaces': INTERFACES})
     text = adopted.files['/etc/network/interfaces']
     assert 'enp1s0' not in text and 'iface lo inet loopback' in text and 'source /etc/network/interfaces.d/*' in text

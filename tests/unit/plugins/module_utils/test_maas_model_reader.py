@@ -94,3 +94,15 @@ def test_the_model_read_from_maas_loads(maas):
 def test_answers_of_the_wrong_shape_are_named(call, words):
     with pytest.raises(reader.MaasAnswerError, match=words):
         call()
+
+
+def test_rack_controller_interfaces_bond_and_vlan(maas):
+    """A rack controller's interface_set (the same records as nodes/<id>/interfaces/): a bond with its
+    parents and a VLAN on the bond."""
+    rack = maas('rackcontrollers', 'read-all')[0]
+    interfaces = dict((i['name'], i) for i in reader.host_interfaces_from(rack['interface_set']))
+    assert interfaces['bond0'] == {'name': 'bond0', 'vlan': 5001, 'type': 'bond',
+                                   'tags': ['tag-G8LyjU', 'tag-RFRUSW', 'tag-pQ5KBJ'],
+                                   'parents': ['eth0', 'eth1']}
+    assert (interfaces['vlan10']['type'], interfaces['vlan10']['vlan'], interfaces['vlan10']['parents']) == \
+        ('vlan', 5002, ['bond0'])
