@@ -102,12 +102,9 @@ machine:
   sample: {system_id: p37gqk, hostname: node01, status_name: Commissioning}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import (
-    MAAS_ARGUMENT_SPEC, open_url_transport)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import (
-    HAS_OAUTHLIB, OAUTHLIB_IMPORT_ERROR, MaasClient, MaasError)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import (
     MachineSpecError, normalise_macs, plan_machine)
 
@@ -164,18 +161,8 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_if=[('state', 'present', ['hostname'])])
-    if not HAS_OAUTHLIB:
-        module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
-    params = module.params
-    transport = open_url_transport(params['validate_certs'], params['ca_path'])
-    try:
-        client = MaasClient(params['url'], params['api_key'], transport, params['timeout'])
-        result = run(module, client)
-    except (MaasError, MachineSpecError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, required_if=[('state', 'present', ['hostname'])])
+    module.exit_json(**run_with_client(module, run, (MachineSpecError,)))
 
 
 if __name__ == '__main__':

@@ -110,14 +110,11 @@ api:
   sample: {version: 3.5.4, requests: 8, seconds: 0.12}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import (
-    MAAS_ARGUMENT_SPEC, open_url_transport)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import (
-    HAS_OAUTHLIB, OAUTHLIB_IMPORT_ERROR, MaasClient, MaasError)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import MaasAnswerError
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_source import fetch_model
 
@@ -138,32 +135,20 @@ def host_addresses(module):
     return [a for index, a in enumerate(found) if a and a not in found[:index]]
 
 
-def client_for(module):
-    if not HAS_OAUTHLIB:
-        module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
-    params = module.params
-    transport = open_url_transport(params['validate_certs'], params['ca_path'])
-    try:
-        return MaasClient(params['url'], params['api_key'], transport, params['timeout'])
-    except MaasError as exc:
-        module.fail_json(msg=str(exc))
+def run(module, client):
+    addresses = host_addresses(module)
+    version = client.version().get('version')
+    model, host = fetch_model(client, addresses)
+    if host is None:
+        module.warn('MAAS knows none of this host\'s addresses (%s): host_known is false, and the selection '
+                    'treats the host as unknown (MAAS 2.4 behaviour)' % (', '.join(addresses) or 'none found'))
+    return dict(changed=False, maas_model=model, host=host, host_known=host is not None, addresses_tried=addresses,
+                api={'version': version, 'requests': client.requests, 'seconds': round(client.seconds, 3)})
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    client = client_for(module)
-    addresses = host_addresses(module)
-    try:
-        version = client.version().get('version')
-        model, host = fetch_model(client, addresses)
-    except (MaasError, MaasAnswerError) as exc:
-        module.fail_json(msg=str(exc))
-    if host is None:
-        module.warn('MAAS knows none of this host\'s addresses (%s): host_known is false, and the selection '
-                    'treats the host as unknown (MAAS 2.4 behaviour)' % (', '.join(addresses) or 'none found'))
-    module.exit_json(changed=False, maas_model=model, host=host, host_known=host is not None,
-                     addresses_tried=addresses,
-                     api={'version': version, 'requests': client.requests, 'seconds': round(client.seconds, 3)})
+    module.exit_json(**run_with_client(module, run, (MaasAnswerError,)))
 
 
 if __name__ == '__main__':

@@ -14,11 +14,12 @@ __metaclass__ = type
 import socket
 import ssl
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import SSLValidationError, open_url
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import TransportError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import (
+    HAS_OAUTHLIB, OAUTHLIB_IMPORT_ERROR, MaasClient, MaasError, TransportError)
 
 # The options every MAAS module shares (doc fragment kvmnet.netboot.maas).
 MAAS_ARGUMENT_SPEC = dict(
@@ -56,3 +57,16 @@ def open_url_transport(validate_certs=True, ca_path=None):
         except (SSLValidationError, ssl.SSLError, ConnectionError, socket.timeout) as exc:
             raise TransportError(_kind(exc), str(exc))
     return send
+
+
+def run_with_client(module, action, expected=()):
+    """A MaasClient for the module's options, then ``action(module, client)``; the client's errors and the
+    ``expected`` core errors become fail_json with their message (which never holds the API key)."""
+    if not HAS_OAUTHLIB:
+        module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
+    params = module.params
+    transport = open_url_transport(params['validate_certs'], params['ca_path'])
+    try:
+        return action(module, MaasClient(params['url'], params['api_key'], transport, params['timeout']))
+    except (MaasError,) + tuple(expected) as exc:
+        module.fail_json(msg=str(exc))
