@@ -251,6 +251,13 @@ def route(state, method, path, query, form=None, user=None):
                      'email': '%s@example.com' % user['username'], 'resource_uri': '/MAAS/api/2.0/users/'}
     if path == 'version/':
         return 200, state.version
+    if path == 'users/':
+        return 200, [{'username': u['username'], 'is_superuser': u['is_superuser']} for u in state.users.values()]
+    if path == 'nodes/':
+        nodes = [{'system_id': sid, 'hostname': name, 'node_type': kind, 'status_name': state.node_status.get(sid)}
+                 for sid, (name, kind) in state.hostnames.items()]
+        return 200, nodes + [{'system_id': m['system_id'], 'hostname': m['hostname'], 'node_type': 0,
+                              'status_name': m['status_name']} for m in state.machines.values()]
     if path == 'fabrics/':
         return 200, state.fabrics
     if path == 'subnets/':
@@ -279,6 +286,17 @@ def _subnet(state, specifier, query):
         return 404, 'No Subnet matches the given query.'
     if query.get('op') == 'ip_addresses':
         entries = copy.deepcopy(state.addresses.get(subnet['id'], []))
+        for record in state.reserved:
+            if record['subnet']['id'] == subnet['id']:
+                created = _maas_time(record['created'])
+                entry = {'ip': record['ip'], 'alloc_type': 4, 'created': created, 'updated': created,
+                         'hostname': record.get('hostname') or ''}
+                macs = [i['mac_address'] for i in record['interface_set']]
+                if macs:
+                    entry['mac_address'] = macs[0]
+                if query.get('with_username') in ('1', 'true', 'True'):
+                    entry['user'] = record['owner']['username']
+                entries.append(entry)
         if query.get('with_summary') not in ('1', 'true', 'True'):
             for entry in entries:
                 entry.pop('node_summary', None)
@@ -528,3 +546,10 @@ def addresses_route(state, method, path, query, form, user):
     if method != 'POST' or handler is None:
         return 400, 'Unrecognised signature: method=%s op=%s' % (method, query.get('op'))
     return handler(state, form, user)
+
+
+def _maas_time(iso):
+    """op=ip_addresses gives times as ``Tue, 27 Nov. 2018 18:06:19``, not ISO 8601."""
+    import datetime  # pylint: disable=import-outside-toplevel
+    return datetime.datetime.strptime(iso[:19], '%Y-%m-%dT%H:%M:%S').strftime('%a, %d %b. %Y %H:%M:%S')
+

@@ -91,7 +91,8 @@ def findings_for(record, context):
         found.append(('static-in-dynamic', '%s address %s lies in a dynamic range, where DHCP may hand it out too'
                       % (cls, ip)))
     machine = context['nodes'].get(node.get('system_id')) or {}
-    released = machine.get('released')
+    # MAAS keeps no release time on the machine: the sticky address's last change stands for it
+    released = machine.get('released') or parse_maas_time(record['updated'])
     if cls == 'sticky' and machine.get('status_name') == 'Ready' and released is not None and \
             (context['now'] - released).days > context['stale_days']:
         found.append(('stale-sticky', 'sticky address %s of %s stays with a machine released %d days ago'

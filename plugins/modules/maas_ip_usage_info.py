@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: maas_ip_usage_info
+short_description: Where MAAS's addresses went - every address with its class and owner, and the likely leaks
+version_added: 0.2.0
+description:
+  - For every address of the chosen subnets - its class with MAAS's name (C(sticky) STICKY, C(floating) and
+    C(nic) USER_RESERVED, C(auto) AUTO, C(dhcp) DHCP, C(discovered) DISCOVERED), owner, node (host name, node
+    type, interface), MAC, and created/updated times as ISO 8601.
+  - Totals per class and the free count per subnet.
+  - C(findings), each with the address, a C(kind) and a sentence - C(stale-floating) (a floating address older
+    than O(stale_days) with no DNS name), C(owner-gone) (its owner is no longer a MAAS user), C(node-gone)
+    (held by an interface of a node that no longer exists), C(static-in-dynamic) (a static address inside a
+    dynamic range), C(stale-sticky) (a sticky address of a machine that has sat released, Ready, for longer
+    than O(stale_days)).
+extends_documentation_fragment:
+  - kvmnet.netboot.maas
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+options:
+  subnets:
+    description: The subnets to look at, by CIDR. Default - all of them.
+    type: list
+    elements: str
+  stale_days:
+    description: Days after which an unnamed floating address, or a released machine's sticky address, is a finding.
+    type: int
+    default: 30
+attributes:
+  action_group:
+    membership: [kvmnet.netboot.maas]
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+seealso:
+  - module: kvmnet.netboot.maas_ip_address
+author:
+  - kvmnet.netboot maintainers (@kvmnet)
+'''
+
+EXAMPLES = r'''
+- name: Where did the addresses of the PXE subnet go?
+  kvmnet.netboot.maas_ip_usage_info:
+    subnets: [198.51.100.0/24]
+    stale_days: 14
+  register: usage
+
+- name: The likely leaks
+  ansible.builtin.debug:
+    msg: "{{ usage.findings | map(attribute='sentence') | list }}"
+'''
+
+RETURN = r'''
+addresses:
+  description: Every address - C(ip), C(subnet), C(class), C(alloc_type), C(alloc_type_name), C(owner), C(mac),
+    C(node) (C(system_id), C(hostname), C(node_type), C(interface)), C(dns_name), C(created), C(updated).
+  returned: success
+  type: list
+  elements: dict
+totals:
+  description: Per subnet, the number of addresses of each class.
+  returned: success
+  type: dict
+  sample: {198.51.100.0/24: {sticky: 12, floating: 2, nic: 3, dhcp: 40}}
+free:
+  description: Per IPv4 subnet, the addresses still free (outside ranges, gateway and allocated ones).
+  returned: success
+  type: dict
+  sample: {198.51.100.0/24: 141}
+findings:
+  description: The likely leaks - C(ip), C(kind) and C(sentence) each.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{ip: 198.51.100.20, kind: stale-floating,
+            sentence: floating address 198.51.100.20 of alice is 40 days old and has no DNS name}]
+'''
+
+import datetime
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import subnet_usage
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import (
+    MaasAnswerError, ranges_by_subnet)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import (
+    count_free, ipv4_array, range_bounds)
+
+ARGUMENT_SPEC = dict(MAAS_ARGUMENT_SPEC, subnets=dict(type='list', elements='str'),
+                     stale_days=dict(type='int', default=30))
+
+
+def free_ipv4(subnet, ranges, entries):
+    network = netaddr.IPNetwork(subnet['cidr'])
+    if network.version != 4:
+        return None
+    points = [e['ip'] for e in entries if ':' not in e['ip']] + ([subnet['gateway_ip']] if subnet.get('gateway_ip')
+                                                                 else [])
+    return count_free(network, [range_bounds(r['start_ip'], r['end_ip']) for r in ranges], ipv4_array(points))
+
+
+def run(module, client):
+    wanted = set(module.params['subnets'] or [])
+    subnets = [s for s in client.get('subnets/') or [] if not wanted or s.get('cidr') in wanted]
+    missing = wanted - set(s.get('cidr') for s in subnets)
+    if missing:
+        module.fail_json(msg='MAAS has no subnet %s' % ', '.join(sorted(missing)))
+    ranges = ranges_by_subnet(client.get('ipranges/') or [])
+    context = {'now': datetime.datetime.utcnow(), 'stale_days': module.params['stale_days'],
+               'users': set(u.get('username') for u in client.get('users/') or []),
+               'nodes': dict((n['system_id'], {'status_name': n.get('status_name')}) for n in client.get('nodes/') or [])}
+    result = {'changed': False, 'addresses': [], 'totals': {}, 'free': {}, 'findings': []}
+    for subnet in subnets:
+        entries = client.get('subnets/%s/' % subnet['id'], op='ip_addresses', with_summary=1, with_username=1) or []
+        context['ranges'] = ranges.get(subnet['id'], [])
+        records, totals, findings = subnet_usage(subnet['cidr'], entries, context)
+        result['addresses'] += records
+        result['totals'][subnet['cidr']] = totals
+        result['findings'] += findings
+        free = free_ipv4(subnet, context['ranges'], entries)
+        if free is not None:
+            result['free'][subnet['cidr']] = free
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module.exit_json(**run_with_client(module, run, (MaasAnswerError, ValueError)))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""maas_ip_usage_info against the MAAS test double: a region with one planted leak of each kind beside
+healthy addresses reports exactly the planted ones; check mode only reads; bad input fails cleanly."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+from ansible_collections.kvmnet.netboot.plugins.modules import maas_ip_usage_info
+from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import run_case
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
+
+import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
+KEY = 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret'
+ADMIN = {'username': 'admin', 'is_superuser': True}
+
+
+def reserve(state, user, ip, mac=None, hostname='', created='2026-11-22T08:00:00'):
+    form = {'ip': ip, 'subnet': '172.16.1.0/24', 'hostname': hostname}
+    if mac:
+        form['mac'] = mac
+    assert maas_double.addresses_route(state, 'POST', 'ipaddresses/', {'op': 'reserve'}, form,
+                                       {'username': user, 'is_superuser': False})[0] == 200
+    state.reserved[-1]['created'] = created
+
+
+@pytest.fixture
+def region():
+    state = maas_double.MaasState()
+    state.add_user('admin', KEY, admin=True)
+    state.add_user('alice', 'a:b:c')
+    state.add_user('bob', 'd:e:f')
+    subnet = state.subnet_of('172.16.1.1')
+    state.add_range(subnet, '172.16.1.100', '172.16.1.150')
+    state.add_node('live01', 'live01', [('eth0', 'physical', 5001, [], [('172.16.1.10', 1)])])   # healthy
+    state.add_node('idle01', 'idle01', [('eth0', 'physical', 5001, [], [('172.16.1.23', 1)])],
+                   status_name='Ready')                                                          # stale sticky
+    reserve(state, 'alice', '172.16.1.11')                                                       # healthy, fresh
+    reserve(state, 'alice', '172.16.1.12', hostname='vip-web', created='2018-12-14T20:01:45')    # healthy, named
+    reserve(state, 'admin', '172.16.1.13', mac='52:54:00:00:00:13')                              # healthy nic
+    reserve(state, 'alice', '172.16.1.20', created='2018-12-14T20:01:45')                        # stale floating
+    reserve(state, 'bob', '172.16.1.21', mac='52:54:00:00:00:21')                                # owner gone
+    reserve(state, 'admin', '172.16.1.120', mac='52:54:00:00:01:20')                             # static in dynamic
+    del state.users['d:e:f']
+    state.addresses[subnet['id']].append({'ip': '172.16.1.22', 'alloc_type': 1, 'created': 'Tue, 27 Nov. 2018 18:06:19',
+                                          'updated': 'Tue, 27 Nov. 2018 18:06:19',
+                                          'node_summary': {'system_id': 'gone01', 'node_type': 0, 'hostname': 'gone',
+                                                           'via': 'eth0'}})                      # node gone
+    server = maas_double.MaasDouble(state).start()
+    yield server
+    server.stop()
+
+
+def test_exactly_the_planted_leaks(monkeypatch, region):
+    case = {'flags': {'check': True}, 'input': {'subnets': ['172.16.1.0/24'], 'stale_days': 30},
+            'output': {'changed': False, 'totals': {'172.16.1.0/24': {'sticky': 3, 'floating': 3, 'nic': 3}}}}
+    result = run_case(monkeypatch, maas_ip_usage_info.main, case, extra_input={'url': region.url, 'api_key': KEY})
+    assert sorted((f['ip'], f['kind']) for f in result['findings']) == [
+        ('172.16.1.120', 'static-in-dynamic'), ('172.16.1.20', 'stale-floating'), ('172.16.1.21', 'owner-gone'),
+        ('172.16.1.22', 'node-gone'), ('172.16.1.23', 'stale-sticky')]
+    by_ip = dict((a['ip'], a) for a in result['addresses'])
+    assert by_ip['172.16.1.13']['class'] == 'nic' and by_ip['172.16.1.13']['owner'] == 'admin'
+    assert by_ip['172.16.1.10']['node']['hostname'] == 'live01' and by_ip['172.16.1.12']['dns_name'] == 'vip-web'
+    # 254 hosts - gateway - 51 in the dynamic range - 11 reserved by MAAS's own capture (.200-.210) - 8 outside it
+    assert result['free']['172.16.1.0/24'] == 254 - 1 - 51 - 11 - 8
+    assert all(e['method'] == 'GET' for e in region.log)
+
+
+def test_a_subnet_maas_does_not_have(monkeypatch, region):
+    case = {'input': {'subnets': ['203.0.113.0/24']}, 'output': {'failed': True, 'msg': 'MAAS has no subnet 203.0.113.0/24'}}
+    run_case(monkeypatch, maas_ip_usage_info.main, case, extra_input={'url': region.url, 'api_key': KEY})
