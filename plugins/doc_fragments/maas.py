@@ -37,9 +37,24 @@ options:
     description: Seconds to wait for each answer.
     type: int
     default: 30
+attributes:
+  action_group:
+    membership: [kvmnet.netboot.maas]
+  platform:
+    platforms: posix
 notes:
   - All MAAS modules are in the action group C(kvmnet.netboot.maas), so C(module_defaults) can set these
     options once.
 requirements:
   - oauthlib (C(python3-oauthlib)) where the module runs
+'''
+
+    # A MAAS module that only reads.
+    INFO_MODULE = r'''
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
 '''

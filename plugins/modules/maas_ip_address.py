@@ -60,16 +60,12 @@ options:
     type: bool
     default: false
 attributes:
-  action_group:
-    membership: [kvmnet.netboot.maas]
   check_mode:
     support: full
     details: Only reads; nothing is reserved or released.
   diff_mode:
     support: full
     details: The address before and after.
-  platform:
-    platforms: posix
 seealso:
   - module: kvmnet.netboot.maas_model_info
 author:
@@ -123,8 +119,9 @@ ARGUMENT_SPEC = dict(
     interface=dict(type='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
     force=dict(type='bool', default=False),
+    # "class" is a Python keyword: given as a mapping entry
+    **{'class': dict(type='str', required=True, choices=list(CLASSES))}
 )
-ARGUMENT_SPEC['class'] = dict(type='str', required=True, choices=list(CLASSES))
 
 
 def run(module, client):

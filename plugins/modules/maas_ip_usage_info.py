@@ -24,6 +24,7 @@ description:
     than O(stale_days)).
 extends_documentation_fragment:
   - kvmnet.netboot.maas
+  - kvmnet.netboot.maas.info_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 options:
@@ -35,16 +36,6 @@ options:
     description: Days after which an unnamed floating address, or a released machine's sticky address, is a finding.
     type: int
     default: 30
-attributes:
-  action_group:
-    membership: [kvmnet.netboot.maas]
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 seealso:
   - module: kvmnet.netboot.maas_ip_address
 author:

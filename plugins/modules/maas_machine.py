@@ -54,16 +54,12 @@ options:
     choices: [present, absent]
     default: present
 attributes:
-  action_group:
-    membership: [kvmnet.netboot.maas]
   check_mode:
     support: full
     details: Only reads; nothing is sent that changes MAAS.
   diff_mode:
     support: full
     details: The fields that differ (the power password is never shown).
-  platform:
-    platforms: posix
 seealso:
   - module: kvmnet.netboot.kvm_vm_compose
   - module: kvmnet.netboot.maas_model_info

@@ -23,10 +23,6 @@ description:
     false and the selection behaves as MAAS 2.4 does for an unknown host."
   - Allocated addresses (to rank DHCP VLANs by free IPv4 space) are read only for the subnets on DHCP or
     relayed VLANs the host has an interface on; other subnets cost no request.
-extends_documentation_fragment:
-  - kvmnet.netboot.maas
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 options:
   host_addresses:
     description:
@@ -34,16 +30,11 @@ options:
       - Default - the host's global addresses (iproute2), the management address first.
     type: list
     elements: str
-attributes:
-  action_group:
-    membership: [kvmnet.netboot.maas]
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+extends_documentation_fragment:
+  - kvmnet.netboot.maas
+  - kvmnet.netboot.maas.info_module
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 seealso:
   - module: kvmnet.netboot.kvm_attachment_select
   - name: MAAS API

@@ -552,4 +552,3 @@ def _maas_time(iso):
     """op=ip_addresses gives times as ``Tue, 27 Nov. 2018 18:06:19``, not ISO 8601."""
     import datetime  # pylint: disable=import-outside-toplevel
     return datetime.datetime.strptime(iso[:19], '%Y-%m-%dT%H:%M:%S').strftime('%a, %d %b. %Y %H:%M:%S')
-
