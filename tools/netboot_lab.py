@@ -41,6 +41,9 @@ RACK_NS = 'kvmnt-rack'
 STATE = '/var/tmp/kvmnt-lab'
 LOG = os.path.join(STATE, 'rack-dhcp.log')
 PID = os.path.join(STATE, 'rack-dnsmasq.pid')
+# MAC-bound reservations the MAAS region (the test double) writes before its API answers, as MAAS updates
+# its DHCP configuration; the rack dnsmasq reads the directory again whenever it changes.
+HOSTS_DIR = os.path.join(STATE, 'dhcp-hosts')
 SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.xml')
 LINKS = (('kvmnt-lab0', 'rack0', '198.51.100.1/25', '198.51.100.10,198.51.100.100'),
          ('kvmnt-lab1', 'rack1', '198.51.100.129/25', '198.51.100.150,198.51.100.200'))
@@ -138,7 +141,7 @@ def lab_default(c):
 
 
 def up():
-    os.makedirs(STATE, exist_ok=True)
+    os.makedirs(HOSTS_DIR, exist_ok=True)
     if not netns_exists():
         sh('ip', 'netns', 'add', RACK_NS)
         rack('ip', 'link', 'set', 'lo', 'up')
@@ -152,7 +155,7 @@ def up():
     if dnsmasq_pid() is None:
         args = ['dnsmasq', '--conf-file=/dev/null', '--port=0', '--bind-interfaces', '--user=root',
                 '--log-dhcp', '--log-facility=%s' % LOG, '--pid-file=%s' % PID,
-                '--dhcp-leasefile=%s' % os.path.join(STATE, 'rack.leases')]
+                '--dhcp-leasefile=%s' % os.path.join(STATE, 'rack.leases'), '--dhcp-hostsdir=%s' % HOSTS_DIR]
         for dummy, rack_end, dummy2, span in LINKS:
             args += ['--interface=%s' % rack_end, '--dhcp-range=%s,2m' % span]
         rack(*args)
@@ -200,6 +203,15 @@ def down():
     if netns_exists():
         sh('ip', 'netns', 'del', RACK_NS)
     sh('rm', '-rf', STATE, '/run/kvmnet-netboot')
+
+
+def offer_lines(mac, address):
+    """The rack DHCP's DHCPOFFER lines of ``address`` to ``mac``."""
+    if not os.path.exists(LOG):
+        return []
+    pattern = re.compile(r'DHCPOFFER\(rack\d\) %s %s' % (re.escape(address), re.escape(mac.lower())))
+    with open(LOG) as handle:
+        return [line for line in handle if pattern.search(line)]
 
 
 def discover_lines(mac):

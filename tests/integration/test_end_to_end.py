@@ -13,6 +13,7 @@ __metaclass__ = type
 import json
 import os
 import sys
+import time
 
 import pytest
 from lxml import etree
@@ -22,6 +23,7 @@ import lab
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 
+import demo  # noqa: E402 pylint: disable=wrong-import-position,import-error
 import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
 import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
@@ -114,3 +116,40 @@ def test_report_svg_names_every_bridge_and_network(prepared_host):  # pylint: di
         report = handle.read()
     assert '| maas | bridge | br-kvmnt-lab0 | yes | off | yes |' in report
     assert 'attaches to **network maas**' in report
+
+
+def test_reserved_address_is_offered_to_the_vm_and_a_floating_one_never(prepared_host):  # pylint: disable=unused-argument
+    """Compose with eth0:ip=<address outside the dynamic range>: the address is reserved in MAAS for the
+    boot MAC before the VM first powers on, and the rack DHCP offers exactly it on the first PXE request.
+    A floating address is in no DHCP host entry and never offered. maas_release gives it back."""
+    region = demo.start_region()
+    region.state.dhcp_hostsdir = netboot_lab.HOSTS_DIR
+    name, address, floating = 'kvmnt-e2e-static', '198.51.100.110', '198.51.100.111'
+    maas = {'maas_url': region.url, 'maas_api_key': demo.DEMO_KEY, 'maas_host_addresses': [demo.HOST_ADDRESS]}
+    result_file = os.path.join(netboot_lab.STATE, '%s.json' % name)
+    try:
+        playbook('compose_vm', '-e', json.dumps(dict(maas, vm_name=name, vm_memory_mib=192, vm_result_file=result_file,
+                                                     vm_interfaces='eth0:ip=%s' % address)))
+        with open(result_file) as handle:
+            result = json.load(handle)
+        assert result['rule'] == 'constraints' and result['attachments'][0]['ip'] == address
+        mac = result['pxe_mac']
+        with open(os.path.join(netboot_lab.HOSTS_DIR, mac.replace(':', '-'))) as handle:
+            assert handle.read().strip() == '%s,%s' % (mac, address)
+        deadline = time.monotonic() + 180
+        while not netboot_lab.offer_lines(mac, address) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert netboot_lab.offer_lines(mac, address), open(netboot_lab.LOG).read()[-3000:]
+        rc, reserved, out = lab.run_module('maas_ip_address', {'url': region.url, 'api_key': demo.DEMO_KEY,
+                                                               'class': 'floating', 'ip': floating,
+                                                               'subnet': '198.51.100.0/25'})
+        assert rc == 0 and reserved['address']['class'] == 'floating', out
+        entries = [open(os.path.join(netboot_lab.HOSTS_DIR, f)).read() for f in os.listdir(netboot_lab.HOSTS_DIR)]
+        assert not [e for e in entries if floating in e]
+        playbook('compose_vm', '-e', json.dumps(dict(maas, vm_name=name, vm_state='absent', maas_release=True)))
+        assert not os.path.exists(os.path.join(netboot_lab.HOSTS_DIR, mac.replace(':', '-')))
+        assert [r['ip'] for r in region.state.reserved] == [floating]
+        with open(netboot_lab.LOG) as handle:
+            assert not [line for line in handle if 'DHCPOFFER' in line and floating in line]
+    finally:
+        region.stop()

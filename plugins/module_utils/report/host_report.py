@@ -143,8 +143,26 @@ def maas_match_words(maas_match):
                                                                   or 'none found'))
 
 
-def report_markdown(facts, model, host='host', diagram_file=None, maas_match=None):
-    """The Markdown report. ``maas_match``: maas_model_info's result (its host and the addresses tried)."""
+def addresses_markdown(usage):
+    """The "Addresses" section from maas_ip_usage_info's result: every address, the free counts, findings."""
+    out = ['', '## Addresses', '', _row(['address', 'subnet', 'class', 'MAAS', 'owner', 'node', 'MAC']),
+           _row(['---'] * 7)]
+    for record in usage.get('addresses') or []:
+        node = record.get('node') or {}
+        out.append(_row([record['ip'], record['subnet'], record['class'], record.get('alloc_type_name') or '-',
+                         record.get('owner') or '-', node.get('hostname') or '-', record.get('mac') or '-']))
+    free = usage.get('free') or {}
+    if free:
+        out += ['', 'Free: %s.' % ', '.join('%s %d' % (cidr, count) for cidr, count in sorted(free.items()))]
+    findings = usage.get('findings') or []
+    out += ['', 'Findings: %s' % ('none.' if not findings else '')]
+    out += ['- %s (%s)' % (f['sentence'], f['kind']) for f in findings]
+    return out
+
+
+def report_markdown(facts, model, host='host', diagram_file=None, maas_match=None, addresses=None):
+    """The Markdown report. ``maas_match``: maas_model_info's result (its host and the addresses tried);
+    ``addresses``: maas_ip_usage_info's result, for an "Addresses" section."""
     dummy, readiness, candidates, chosen = _analysis(facts, model)
     libvirt = facts.get('libvirt') or {}
     mgmt = facts.get('management') or {}
@@ -186,4 +204,6 @@ def report_markdown(facts, model, host='host', diagram_file=None, maas_match=Non
         for index, nic in enumerate(dom.get('interfaces') or []):
             out.append(_row([dom['name'], dom.get('state'), index, nic['type'], nic.get('source'), nic.get('mac'),
                              nic.get('target') or '-']))
+    if addresses:
+        out += addresses_markdown(addresses)
     return '\n'.join(out) + '\n'

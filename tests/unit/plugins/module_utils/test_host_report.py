@@ -62,3 +62,15 @@ def test_report_says_which_maas_node_the_host_matched():
     assert 'MAAS knows none of this host\'s addresses (203.0.113.9)' in maas_match_words(
         {'host': None, 'addresses_tried': ['203.0.113.9']})
     assert maas_match_words(None).startswith('no MAAS region configured')
+
+
+def test_addresses_section():
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import addresses_markdown
+    usage = {'addresses': [{'ip': '198.51.100.20', 'subnet': '198.51.100.0/24', 'class': 'floating',
+                            'alloc_type_name': 'USER_RESERVED', 'owner': 'alice', 'node': None, 'mac': None}],
+             'free': {'198.51.100.0/24': 141},
+             'findings': [{'ip': '198.51.100.20', 'kind': 'stale-floating', 'sentence': 'floating address 198.51.100.20 '
+                                                                                        'of alice is 40 days old'}]}
+    text = '\n'.join(addresses_markdown(usage))
+    assert '| 198.51.100.20 | 198.51.100.0/24 | floating | USER_RESERVED | alice | - | - |' in text
+    assert 'Free: 198.51.100.0/24 141.' in text and '- floating address 198.51.100.20 of alice is 40 days old' in text
