@@ -35,6 +35,8 @@ def region_for(case):
     state.add_node('dep01', 'dep01', [('eth0', 'physical', 5001, [], [('172.16.1.50', 1)])])
     for item in case.get('reserved') or []:
         form = {'ip': item['ip'], 'subnet': '172.16.1.0/24', 'hostname': item.get('hostname', '')}
+        if item.get('mac'):
+            form['mac'] = item['mac']
         assert maas_double.addresses_route(state, 'POST', 'ipaddresses/', {'op': 'reserve'}, form,
                                            USERS[item['user']])[0] == 200
     for item in case.get('reservations') or []:
