@@ -41,3 +41,16 @@ def maas_macvlan_mode(mode):
 def is_local_uri(uri):
     """True for a libvirt URI of this host (``qemu:///system``), false for ``qemu+ssh://host/system``."""
     return '//' in uri and uri.split('//', 1)[1].startswith('/')
+
+
+MAC_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$')
+
+
+def mac_problem(mac):
+    """None when ``mac`` is a unicast MAC address (six hex pairs separated by ":"), else what is wrong."""
+    if not isinstance(mac, str) or not MAC_RE.match(mac.strip()):
+        return '%r is not a MAC address (six hex pairs separated by ":")' % (mac,)
+    if int(mac.strip()[:2], 16) & 1:
+        return '%s is a multicast MAC address; a NIC needs a unicast one' % mac.strip().lower()
+    return None
+

@@ -24,8 +24,10 @@ import datetime
 import ipaddress
 import re
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import ALLOC_TYPES
+
 ALLOC_CLASSES = {0: 'auto', 1: 'sticky', 4: 'floating', 5: 'dhcp', 6: 'discovered'}
-MAAS_NAMES = {0: 'AUTO', 1: 'STICKY', 4: 'USER_RESERVED', 5: 'DHCP', 6: 'DISCOVERED'}
+MAAS_NAMES = ALLOC_TYPES
 STATIC_CLASSES = ('sticky', 'nic', 'floating')
 _MONTHS = dict((name, number) for number, name in enumerate(
     ('jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'), 1))

@@ -12,12 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import mac_problem
 
-MAC_RE = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
 # Power parameters of the virsh driver, as maas_machine's options name them.
 POWER_FIELDS = (('power_address', 'power_address'), ('power_id', 'power_id'), ('power_password', 'power_pass'))
 
@@ -32,9 +31,10 @@ def normalise_macs(macs):
     """Lower-case MACs, the PXE one first, each once; MachineSpecError names a bad one."""
     found = []
     for mac in macs or []:
-        text = str(mac).strip().lower()
-        if not MAC_RE.match(text):
-            raise MachineSpecError('mac_addresses: %r is not a MAC address (six hex pairs separated by ":")' % (mac,))
+        problem = mac_problem(mac)
+        if problem:
+            raise MachineSpecError('mac_addresses: %s' % problem)
+        text = mac.strip().lower()
         if text not in found:
             found.append(text)
     return found

@@ -11,12 +11,11 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES, mac_problem
 
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
 MAX_NAME = 64
 MIN_MEMORY_MIB = 128
-MAC_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$')
 INTERFACE_TYPES = ('network', 'bridge', 'macvlan')
 BOOT_DEVICES = ('network', 'hd')
 DISK_FORMATS = ('qcow2', 'raw')
@@ -59,12 +58,10 @@ def check_name(name):
 
 
 def normalise_mac(mac, where):
-    if not isinstance(mac, str) or not MAC_RE.match(mac):
-        raise SpecError('%s: %r is not a MAC address (six hex pairs separated by ":")' % (where, mac))
-    mac = mac.lower()
-    if int(mac[:2], 16) & 1:
-        raise SpecError('%s: %s is a multicast MAC address; a NIC needs a unicast one' % (where, mac))
-    return mac
+    problem = mac_problem(mac)
+    if problem:
+        raise SpecError('%s: %s' % (where, problem))
+    return mac.strip().lower()
 
 
 def _nic(index, raw):
