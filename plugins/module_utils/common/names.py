@@ -53,4 +53,3 @@ def mac_problem(mac):
     if int(mac.strip()[:2], 16) & 1:
         return '%s is a multicast MAC address; a NIC needs a unicast one' % mac.strip().lower()
     return None
-
