@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from ansible_collections.kvmnet.netboot.plugins.modules import maas_ip_usage_info
-from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import run_case
+from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
 
@@ -60,21 +60,14 @@ def region():
     server.stop()
 
 
-def test_exactly_the_planted_leaks(monkeypatch, region):
-    case = {'flags': {'check': True}, 'input': {'subnets': ['172.16.1.0/24'], 'stale_days': 30},
-            'output': {'changed': False, 'totals': {'172.16.1.0/24': {'sticky': 3, 'floating': 3, 'nic': 3}}}}
+@pytest.mark.parametrize('case', load_cases('maas_ip_usage_info.yml'))
+def test_maas_ip_usage_info(monkeypatch, region, case):
     result = run_case(monkeypatch, maas_ip_usage_info.main, case, extra_input={'url': region.url, 'api_key': KEY})
-    assert sorted((f['ip'], f['kind']) for f in result['findings']) == [
-        ('172.16.1.120', 'static-in-dynamic'), ('172.16.1.20', 'stale-floating'), ('172.16.1.21', 'owner-gone'),
-        ('172.16.1.22', 'node-gone'), ('172.16.1.23', 'stale-sticky')]
-    by_ip = dict((a['ip'], a) for a in result['addresses'])
-    assert by_ip['172.16.1.13']['class'] == 'nic' and by_ip['172.16.1.13']['owner'] == 'admin'
-    assert by_ip['172.16.1.10']['node']['hostname'] == 'live01' and by_ip['172.16.1.12']['dns_name'] == 'vip-web'
-    # 254 hosts - gateway - 51 in the dynamic range - 11 reserved by MAAS's own capture (.200-.210) - 8 outside it
-    assert result['free']['172.16.1.0/24'] == 254 - 1 - 51 - 11 - 8
-    assert all(e['method'] == 'GET' for e in region.log)
-
-
-def test_a_subnet_maas_does_not_have(monkeypatch, region):
-    case = {'input': {'subnets': ['203.0.113.0/24']}, 'output': {'failed': True, 'msg': 'MAAS has no subnet 203.0.113.0/24'}}
-    run_case(monkeypatch, maas_ip_usage_info.main, case, extra_input={'url': region.url, 'api_key': KEY})
+    assert all(e['method'] == 'GET' for e in region.log)  # an info module only reads
+    if 'findings' in case:
+        assert sorted([f['ip'], f['kind']] for f in result['findings']) == case['findings']
+        by_ip = dict((a['ip'], a) for a in result['addresses'])
+        assert by_ip['172.16.1.13']['class'] == 'nic' and by_ip['172.16.1.13']['owner'] == 'admin'
+        assert by_ip['172.16.1.10']['node']['hostname'] == 'live01' and by_ip['172.16.1.12']['dns_name'] == 'vip-web'
+        # 254 hosts - gateway - 51 in the dynamic range - 11 in MAAS's captured reserved range - 8 outside
+        assert result['free']['172.16.1.0/24'] == 254 - 1 - 51 - 11 - 8
