@@ -80,6 +80,11 @@ def test_unknown_host_is_the_maas_2_4_case(region):
     assert result['host'] is None and result['maas_model']['host_known'] is False
     assert result['maas_model']['host_interfaces'] == []
     assert '203.0.113.77' in ' '.join(result.get('warnings', [])) or '203.0.113.77' in out
+    # MAAS 2.4's behaviour for an unknown host: maas (then default) without libvirt DHCP, VLAN unchecked
+    facts = {'networks': [{'name': 'maas', 'bridge': 'br0', 'forward_mode': 'bridge', 'dhcp_enabled': False,
+                           'active': True}], 'interfaces': [{'name': 'br0', 'kind': 'bridge', 'ports': []}]}
+    rc, picked, out = lab.run_module('kvm_attachment_select', {'facts': facts, 'maas_model': result['maas_model']})
+    assert rc == 0 and picked['rule'] == 'unknown-host' and picked['attachments'][0]['source'] == 'maas', out
 
 
 def test_requests_do_not_grow_with_other_subnets(region):
