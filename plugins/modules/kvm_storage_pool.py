@@ -69,7 +69,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import lookup_or_none
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import PoolFound, plan_pool, pool_path
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_plan import PoolFound, plan_pool
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import pool_path
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Execute a plan: a list of ``(action, argument)`` steps, each handled by a ``do_<action>`` method.
 
-The plans are pure (``libvirt.network_plan``, ``vm.compose_plan``, ``libvirt.pool_render``); the
+The plans are pure (``libvirt.network_plan``, ``vm.compose_plan``, ``libvirt.pool_plan``); the
 modules subclass StepExecutor with the methods that touch libvirt, and call ``run`` only outside
 check mode.
 """

@@ -2,16 +2,12 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A directory storage pool: its ``<pool>`` XML built with lxml, its path read back, and the plan that
-kvm_storage_pool runs (pure)."""
+"""libvirt ``<pool>`` XML for a directory storage pool, built with lxml, and its path read back."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from collections import namedtuple
-
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml
 
 
@@ -26,31 +22,3 @@ def pool_xml(name, path):
 def pool_path(xml):
     """The target path of a pool definition (None when it has none)."""
     return parse_xml(xml, 'pool').findtext('target/path')
-
-
-# What libvirt shows of an existing pool; None when it does not exist.
-PoolFound = namedtuple('PoolFound', 'path active autostart')
-
-
-def plan_pool(name, found, state, path=None, autostart=True):
-    """``(steps, tracker)`` bringing storage pool ``name`` to ``state`` (active or absent).
-
-    Steps, in order: define (the XML), build, start, autostart (bool), destroy, undefine.
-    """
-    tracker = DifferenceTracker()
-    if state == 'absent':
-        tracker.add('defined', found is not None, False)
-        if found is None:
-            return [], tracker
-        return ([('destroy', None)] if found.active else []) + [('undefine', None)], tracker
-    steps = []
-    tracker.add('defined', found is not None, True)
-    if found is None:
-        steps += [('define', pool_xml(name, path)), ('build', None)]
-    tracker.add('active', bool(found and found.active), True)
-    if not (found and found.active):
-        steps.append(('start', None))
-    tracker.add('autostart', bool(found and found.autostart), autostart)
-    if bool(found and found.autostart) != autostart:
-        steps.append(('autostart', autostart))
-    return steps, tracker
