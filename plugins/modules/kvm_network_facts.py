@@ -148,18 +148,25 @@ ansible_facts:
               C(persistent), C(autostart) and C(interfaces) (C(type) - C(network), C(bridge), C(direct),
               C(ethernet), C(hostdev), ...; C(source); C(network); C(bridge); C(mode); C(portgroup);
               C(mac); C(target); C(target_managed); C(model); C(boot_order); C(alias); C(vlan_tags);
-              C(virtualport_type)).
+              C(virtualport_type); C(ips) and C(table) - a routed NIC's addresses and routing table, from
+              the domain metadata M(kvmnet.netboot.kvm_vm_compose) writes).
             - A running domain's NIC on a libvirt network is reported as type C(network) with the
               bridge it landed on in C(bridge).
           type: list
           elements: dict
           returned: when domains are gathered
         taps:
-          description: Tap or macvtap device name to C({domain, mac, index, type, source}) of the VM NIC
-            that owns it.
+          description:
+            - Tap or macvtap device name to C({domain, mac, index, type, mode, source, ips}) of the VM NIC
+              that owns it.
+            - C(mode) is the word the NIC hooks use - C(bridge), C(network), C(macvlan) or C(routed) (an
+              C(ethernet) tap the host routes C(ips) to).
           type: dict
           returned: when domains are gathered
-          sample: {vnet0: {domain: vm1, mac: "52:54:00:e5:c0:54", index: 0, type: network, source: maas}}
+          sample: {vnet0: {domain: vm1, mac: "52:54:00:e5:c0:54", index: 0, type: network, mode: network, source: maas,
+                           ips: []},
+                   knab12n1: {domain: vm1, mac: "52:54:00:e5:c0:55", index: 1, type: ethernet, mode: routed,
+                              source: null, ips: [198.51.100.7]}}
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -81,15 +81,32 @@ options:
     default: []
     suboptions:
       type:
-        description: C(network) (a libvirt network), C(bridge) (a host bridge) or C(macvlan) (macvtap on a
-          host device, C(<interface type='direct'>)).
+        description:
+          - C(network) (a libvirt network), C(bridge) (a host bridge), C(macvlan) (macvtap on a host
+            device, C(<interface type='direct'>)) or C(routed).
+          - C(routed) is Ganeti's routed NIC - a named tap (C(<interface type='ethernet'>)) with no bridge;
+            the host routes O(interfaces[].ips) to it and answers ARP/NDP for them. The routes are added by
+            the role C(kvmnet.netboot.libvirt_nic_hooks), which must be installed on the host. On an
+            incoming migration or restore they come up only when the guest resumes.
         type: str
         required: true
-        choices: [network, bridge, macvlan]
+        choices: [network, bridge, macvlan, routed]
       source:
-        description: The network, bridge or parent device name.
+        description: The network, bridge or parent device name. Required for every type but C(routed).
         type: str
-        required: true
+      ips:
+        description:
+          - C(routed) only, required there - the addresses the host routes to the NIC's tap (IPv4 and
+            IPv6, each written in full, without a prefix length).
+          - Kept in the domain's metadata (namespace C(https://github.com/kvmnet/netboot/routed-nic)), where
+            the NIC hooks read them.
+        type: list
+        elements: str
+      table:
+        description:
+          - C(routed) only - the routing table (a number) for the NIC's host routes, with an C(ip rule) that
+            sends the tap's traffic to that table. Default - the main table, no rule.
+        type: int
       mode:
         description:
           - Macvlan mode - C(bridge), C(private), C(vepa) or C(passthru); C(bridge) when not given.
@@ -232,11 +249,13 @@ xml:
   returned: unless state is absent
   type: str
 interfaces:
-  description: Per NIC - C(mac), C(target) (tap or macvtap device), C(type), C(source), C(mode).
+  description: Per NIC - C(mac), C(target) (tap or macvtap device), C(type), C(source), C(mode), C(ips) and
+    C(table) (a routed NIC's addresses and routing table; empty and null for the other types).
   returned: unless state is absent
   type: list
   elements: dict
-  sample: [{mac: "52:54:00:1c:9a:03", target: knq3x9a1n0, type: bridge, source: br-enp1s0, mode: null}]
+  sample: [{mac: "52:54:00:1c:9a:03", target: knq3x9a1n0, type: bridge, source: br-enp1s0, mode: null, ips: [],
+            table: null}]
 pxe_mac:
   description: MAC of the boot NIC.
   returned: when the VM has a NIC
@@ -286,6 +305,9 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import (
     BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields)
 
+# Installed by the role kvmnet.netboot.libvirt_nic_hooks; it routes a routed NIC's addresses.
+NIC_HOOK_PATH = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
+
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
     name=dict(type='str', required=True),
@@ -300,7 +322,9 @@ ARGUMENT_SPEC = dict(
     )),
     interfaces=dict(type='list', elements='dict', default=[], options=dict(
         type=dict(type='str', required=True, choices=list(INTERFACE_TYPES)),
-        source=dict(type='str', required=True),
+        source=dict(type='str'),
+        ips=dict(type='list', elements='str'),
+        table=dict(type='int'),
         mode=dict(type='str'),
         mac=dict(type='str'),
         model=dict(type='str', default='virtio', choices=list(NIC_MODELS)),
@@ -342,6 +366,8 @@ def check_nic_sources(conn, spec, uri):
     """Every network or host device a NIC points at exists; raise ComposeError before any change."""
     for nic in spec.nics:
         where = 'interfaces[%d]' % nic.index
+        if nic.type == 'routed':
+            continue  # libvirt creates the tap
         if nic.type == 'network':
             if lookup_or_none(conn.networkLookupByName, nic.source) is None:
                 raise ComposeError('%s: libvirt network %s does not exist (kvm_network_facts lists the networks)'
@@ -523,7 +549,8 @@ def compose_result(module, conn, spec, dom, plan):
     else:
         xml, running = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), running_now
     live_xml = dom.XMLDesc(0) if running and running_now else xml
-    nics = [{'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode}
+    nics = [{'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode,
+             'ips': list(nic.ips), 'table': nic.table}
             for nic, (mac, target) in zip(spec.nics, domain_render.interfaces_of(live_xml))]
     boot = spec.boot_nic
     pxe_mac = nics[boot.index]['mac'] if boot is not None and nics else None
@@ -549,14 +576,26 @@ def check_option_combinations(module):
         module.fail_json(msg='recreate does not apply to state absent; drop it')
 
 
+def warn_without_nic_hooks(module, spec):
+    """A routed NIC on a local host without the NIC hooks would get no route: say so."""
+    if any(nic.type == 'routed' for nic in spec.nics) and is_local_uri(module.params['uri']) \
+            and not os.path.exists(NIC_HOOK_PATH):
+        module.warn('%s has a routed interface but %s does not exist: nothing will route its addresses until the '
+                    'role kvmnet.netboot.libvirt_nic_hooks is applied to this host' % (spec.name, NIC_HOOK_PATH))
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml')
     check_option_combinations(module)
+    if any(nic.get('type') == 'routed' for nic in module.params['interfaces']):
+        require_libraries(module, 'netaddr')
     try:
         spec = build_spec(dict(module.params, interfaces=nic_fields(module.params['interfaces'])))
     except SpecError as exc:
         module.fail_json(msg=str(exc))
+    if module.params['state'] != 'absent':
+        warn_without_nic_hooks(module, spec)
     action = remove if module.params['state'] == 'absent' else compose
     result = run_with_connection(module, lambda mod, conn: action(mod, conn, spec), 'VM %s' % spec.name,
                                  (ComposeError, HostLockTimeout))

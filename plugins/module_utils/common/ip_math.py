@@ -22,6 +22,16 @@ def normalise_address(address):
         return address
 
 
+def host_address(text):
+    """(version, canonical text) of one IPv4 or IPv6 address written in full (no prefix, no
+    ``10`` for 0.0.0.10). Raises ValueError with the reason."""
+    try:
+        address = netaddr.IPAddress(str(text), flags=netaddr.INET_PTON)
+    except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
+        raise ValueError('%r is not an IPv4 or IPv6 address (%s)' % (text, exc))
+    return address.version, str(address)
+
+
 def address_in_network(address, network_address, prefix):
     try:
         return netaddr.IPAddress(address) in netaddr.IPNetwork('%s/%s' % (network_address, prefix))

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_links import parse_links
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.iproute2_routes import parse_routes
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import nic_mode, parse_domain_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import parse_network_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.management_interface import find_management
 
@@ -41,7 +41,8 @@ def domain_records(raw_domains):
 
 def tap_map(domains):
     """Tap (or macvtap) device name -> the domain and NIC that own it (as Ganeti's design asks: which VM NIC
-    a host device belongs to)."""
+    a host device belongs to). ``mode`` is the NIC hooks' word: bridge, network, macvlan or routed; ``ips`` are
+a routed NIC's addresses."""
     taps = {}
     for domain in domains:
         for index, iface in enumerate(domain['interfaces']):
@@ -51,7 +52,9 @@ def tap_map(domains):
                     'mac': iface['mac'],
                     'index': index,
                     'type': iface['type'],
+                    'mode': nic_mode(iface),
                     'source': iface['source'],
+                    'ips': iface.get('ips') or [],
                 }
     return taps
 

@@ -5,7 +5,8 @@
 """Build a domain's XML from a VmSpec with lxml, or update an existing definition in place.
 
 Updating edits only what we manage (type, memory, vCPUs, machine, firmware, NICs, our disks, boot
-order) and keeps everything libvirt or the operator added (PCI addresses, controllers, other disks).
+order, the kvmnet metadata of routed NICs) and keeps everything libvirt or the operator added (PCI
+addresses, controllers, other disks, other metadata).
 ``summary`` reduces a definition to the fields we manage, to tell whether anything must change.
 """
 
@@ -15,10 +16,11 @@ __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import libvirt_macvlan_mode, maas_macvlan_mode
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml, to_int
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_interface
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import (
+    ROUTED_METADATA_NS, domain_interfaces, nic_mode, parse_interface)
 
 _DISK_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd', 'ide': 'hd'}
-_XML_TYPE = {'network': 'network', 'bridge': 'bridge', 'macvlan': 'direct'}
+_XML_TYPE = {'network': 'network', 'bridge': 'bridge', 'macvlan': 'direct', 'routed': 'ethernet'}
 _KIB_PER = {'b': 1.0 / 1024, 'bytes': 1.0 / 1024, 'k': 1, 'kib': 1, 'kb': 1000.0 / 1024, 'm': 1024, 'mib': 1024,
             'mb': 1000000.0 / 1024, 'g': 1024 ** 2, 'gib': 1024 ** 2, 'gb': 1e9 / 1024, 't': 1024 ** 3,
             'tib': 1024 ** 3}
@@ -114,11 +116,43 @@ def _apply_nic(elem, nic, identity):
         source = etree.Element('source', network=nic.source)
     elif nic.type == 'bridge':
         source = etree.Element('source', bridge=nic.source)
-    else:
+    elif nic.type == 'macvlan':
         source = etree.Element('source', dev=nic.source, mode=libvirt_macvlan_mode(nic.mode))
-    elem.insert(position + 1, source)
-    elem.insert(position + 2, etree.Element('target', dev=identity.target))
-    elem.insert(position + 3, etree.Element('model', type=nic.model))
+    else:  # routed: a plain tap libvirt creates; the NIC hooks route the addresses to it
+        source = None
+    if source is not None:
+        position += 1
+        elem.insert(position, source)
+    elem.insert(position + 1, etree.Element('target', dev=identity.target))
+    elem.insert(position + 2, etree.Element('model', type=nic.model))
+
+
+def _set_routed_metadata(root, spec, identities):
+    """<metadata><kvmnet:nics> lists each routed NIC's addresses and table; gone when there is none."""
+    tag = '{%s}nics' % ROUTED_METADATA_NS
+    metadata = root.find('metadata')
+    if metadata is not None:
+        for old in metadata.findall(tag):
+            metadata.remove(old)
+    routed = [(nic, identity) for nic, identity in zip(spec.nics, identities) if nic.type == 'routed']
+    if not routed:
+        if metadata is not None and len(metadata) == 0:
+            root.remove(metadata)
+        return
+    if metadata is None:
+        metadata = etree.Element('metadata')
+        anchor = root.find('memory')
+        if anchor is not None:
+            anchor.addprevious(metadata)
+        else:
+            root.append(metadata)
+    nics = etree.SubElement(metadata, tag, nsmap={'kvmnet': ROUTED_METADATA_NS})
+    for nic, identity in routed:
+        elem = etree.SubElement(nics, '{%s}nic' % ROUTED_METADATA_NS, mac=identity.mac)
+        if nic.table is not None:
+            elem.set('table', str(nic.table))
+        for ip in nic.ips:
+            etree.SubElement(elem, '{%s}ip' % ROUTED_METADATA_NS).text = ip
 
 
 def _set_boot_order(spec, devices, nic_elems, disk_elems):
@@ -201,6 +235,7 @@ def render(spec, identities, domain_type, existing_xml=None):
     _apply_basics(root, spec, domain_type)
     devices = _ensure(root, 'devices')
     nic_elems = _place_nics(devices, spec, identities)
+    _set_routed_metadata(root, spec, identities)
     disk_elems = _place_disks(devices, spec)
     _set_boot_order(spec, devices, nic_elems, disk_elems)
     return etree.tostring(root, pretty_print=True, encoding='unicode')
@@ -213,10 +248,13 @@ def _memory_mib(elem):
     return int(round(int(elem.text) * _KIB_PER.get(unit, 1) / 1024))
 
 
-def _nic_summary(elem):
-    nic = parse_interface(elem)
-    return {'type': nic['type'], 'source': nic['source'], 'mode': maas_macvlan_mode(nic['mode']), 'mac': nic['mac'],
-            'model': nic['model'], 'target': nic['target'], 'boot': nic['boot_order']}
+def _nic_summary(nic):
+    """The managed fields of a parsed interface; a routed NIC has its addresses and table besides."""
+    record = {'type': nic['type'], 'source': nic['source'], 'mode': maas_macvlan_mode(nic['mode']),
+              'mac': nic['mac'], 'model': nic['model'], 'target': nic['target'], 'boot': nic['boot_order']}
+    if nic_mode(nic) == 'routed':
+        record.update(ips=nic['ips'], table=nic['table'])
+    return record
 
 
 def _disk_summary(elem):
@@ -246,7 +284,7 @@ def summary(xml):
         'vcpus': to_int(root.findtext('vcpu')),
         'machine': os_type.get('machine') if os_type is not None else None,
         'firmware': os_elem.get('firmware') if os_elem is not None else None,
-        'interfaces': [_nic_summary(e) for e in root.findall('devices/interface')],
+        'interfaces': [_nic_summary(nic) for nic in domain_interfaces(root)],
         'disks': [_disk_summary(e) for e in root.findall('devices/disk')],
     }
 

@@ -2,13 +2,36 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Read the network interfaces of a libvirt ``<domain>`` document."""
+"""Read the network interfaces of a libvirt ``<domain>`` document, with the addresses and routing table
+that kvm_vm_compose keeps in the domain's metadata for a routed NIC (an ``<interface type='ethernet'>``)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, pci_address, to_int
+
+
+# kvm_vm_compose writes a routed NIC's addresses into the domain's <metadata> under this namespace:
+# <kvmnet:nics><kvmnet:nic mac="52:54:00:.." table="100"><kvmnet:ip>198.51.100.7</kvmnet:ip>...
+ROUTED_METADATA_NS = 'https://github.com/kvmnet/netboot/routed-nic'
+# How the host attaches a NIC, in the words of the NIC hooks and kvm_network_facts' taps.
+_MODE_OF_TYPE = {'network': 'network', 'bridge': 'bridge', 'direct': 'macvlan', 'ethernet': 'routed'}
+
+
+def nic_mode(nic):
+    """bridge, network, macvlan or routed (a tap the host routes to) for a parsed interface; other
+    types (hostdev, vhostuser, ...) keep their libvirt word."""
+    return _MODE_OF_TYPE.get(nic['type'], nic['type'])
+
+
+def routed_details(root):
+    """{mac: (ips, table)} from a domain's kvmnet metadata; ``table`` is None for the main table."""
+    details = {}
+    for elem in root.iter('{%s}nic' % ROUTED_METADATA_NS):
+        ips = [ip.text.strip() for ip in elem.findall('{%s}ip' % ROUTED_METADATA_NS) if ip.text and ip.text.strip()]
+        details[(elem.get('mac') or '').lower()] = (ips, to_int(elem.get('table')))
+    return details
 
 
 def _source(iface_type, source):
@@ -67,5 +90,17 @@ def parse_domain_xml(text):
         'name': root.findtext('name'),
         'uuid': root.findtext('uuid'),
         'domain_type': root.get('type'),
-        'interfaces': [parse_interface(e) for e in root.findall('devices/interface')],
+        'interfaces': domain_interfaces(root),
     }
+
+
+def domain_interfaces(root):
+    """parse_interface of each NIC in XML order, with ``ips`` and ``table`` for a routed one."""
+    routed = routed_details(root)
+    interfaces = []
+    for elem in root.findall('devices/interface'):
+        nic = parse_interface(elem)
+        ips, table = routed.get(nic['mac'] or '', ([], None)) if nic['type'] == 'ethernet' else ([], None)
+        nic.update(ips=ips, table=table)
+        interfaces.append(nic)
+    return interfaces

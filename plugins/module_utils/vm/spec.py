@@ -11,12 +11,16 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES, mac_problem
 
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
 MAX_NAME = 64
 MIN_MEMORY_MIB = 128
-INTERFACE_TYPES = ('network', 'bridge', 'macvlan')
+INTERFACE_TYPES = ('network', 'bridge', 'macvlan', 'routed')
+# ip rule/route table ids; 253-255 are the kernel's default, main and local tables.
+MAX_TABLE = 2 ** 32 - 1
+RESERVED_TABLES = (253, 254, 255)
 BOOT_DEVICES = ('network', 'hd')
 DISK_FORMATS = ('qcow2', 'raw')
 DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
@@ -30,8 +34,9 @@ class SpecError(ValueError):
     """The requested VM is not valid; the message names the field."""
 
 
-# ``mode`` is a macvlan mode in MAAS's words (None for other types).
-NicSpec = namedtuple('NicSpec', 'index type source mode mac model boot')
+# ``mode`` is a macvlan mode in MAAS's words (None for other types). A routed NIC has no ``source``; its
+# ``ips`` (canonical text) are routed to its tap, in routing table ``table`` (None: main).
+NicSpec = namedtuple('NicSpec', 'index type source mode mac model boot ips table', defaults=((), None))
 DiskSpec = namedtuple('DiskSpec', 'index size_gib pool format bus volume')
 
 
@@ -71,9 +76,13 @@ def _nic(index, raw):
     kind = raw.get('type')
     if kind not in INTERFACE_TYPES:
         raise SpecError('%s.type must be one of %s, got %r' % (where, ', '.join(INTERFACE_TYPES), kind))
+    if kind == 'routed':
+        return _routed_nic(index, raw, where)
     source = raw.get('source')
     if not isinstance(source, str) or not source:
         raise SpecError('%s.source (the network, bridge or parent device) is required' % where)
+    if raw.get('ips') or raw.get('table') is not None:
+        raise SpecError('%s: ips and table belong to type routed only' % where)
     mode = raw.get('mode')
     if kind == 'macvlan':
         mode = mode or 'bridge'
@@ -81,11 +90,49 @@ def _nic(index, raw):
             raise SpecError('%s.mode must be a macvlan mode (%s), got %r' % (where, ', '.join(MACVLAN_MODES), mode))
     else:
         mode = None
+    mac, model = _mac_and_model(raw, where)
+    return NicSpec(index, kind, source, mode, mac, model, bool(raw.get('boot', False)))
+
+
+def _mac_and_model(raw, where):
     mac = normalise_mac(raw['mac'], where + '.mac') if raw.get('mac') else None
     model = raw.get('model') or 'virtio'
     if model not in NIC_MODELS:
         raise SpecError('%s.model must be one of %s, got %r' % (where, ', '.join(NIC_MODELS), model))
-    return NicSpec(index, kind, source, mode, mac, model, bool(raw.get('boot', False)))
+    return mac, model
+
+
+def _routed_nic(index, raw, where):
+    """A tap the host routes ``ips`` to (Ganeti's routed mode); the NIC hooks add the routes."""
+    if raw.get('source') or raw.get('mode'):
+        raise SpecError('%s: a routed interface has no source or mode (the host routes its ips to its tap)' % where)
+    ips = raw.get('ips')
+    if not isinstance(ips, (list, tuple)) or not ips:
+        raise SpecError('%s.ips: a routed interface needs the list of addresses to route to it' % where)
+    canonical = []
+    for ip in ips:
+        try:
+            canonical.append(ip_math.host_address(ip)[1])
+        except ValueError as exc:
+            raise SpecError('%s.ips: %s' % (where, exc))
+    if len(set(canonical)) != len(canonical):
+        raise SpecError('%s.ips lists an address twice: %s' % (where, ', '.join(canonical)))
+    mac, model = _mac_and_model(raw, where)
+    return NicSpec(index, 'routed', None, None, mac, model, bool(raw.get('boot', False)), tuple(canonical),
+                   _table(raw.get('table'), where))
+
+
+def _table(value, where):
+    if value is None or value == '':
+        return None
+    try:
+        table = int(value)
+    except (TypeError, ValueError):
+        raise SpecError('%s.table must be a routing table number, got %r' % (where, value))
+    if not 1 <= table <= MAX_TABLE or table in RESERVED_TABLES:
+        raise SpecError('%s.table must be 1-%d and not 253-255 (the kernel\'s default, main and local tables; '
+                        'leave table out to route in main), got %s' % (where, MAX_TABLE, table))
+    return table
 
 
 def _disk(name, index, raw):
@@ -108,7 +155,7 @@ def _disk(name, index, raw):
 
 
 # The NIC fields a spec uses; attachments from kvm_attachment_select carry informational ones besides.
-NIC_FIELDS = ('type', 'source', 'mode', 'mac', 'model', 'boot')
+NIC_FIELDS = ('type', 'source', 'mode', 'mac', 'model', 'boot', 'ips', 'table')
 
 
 def nic_fields(interfaces):
@@ -131,6 +178,9 @@ def build_spec(params):
     macs = [n.mac for n in nics if n.mac]
     if len(set(macs)) != len(macs):
         raise SpecError('the same MAC address is given to two interfaces')
+    routed_ips = [ip for n in nics for ip in n.ips]
+    if len(set(routed_ips)) != len(routed_ips):
+        raise SpecError('the same address is routed to two interfaces')
     disks = [_disk(name, i, raw) for i, raw in enumerate(params.get('disks') or [])]
     boot = list(params.get('boot') or ['network', 'hd'])
     for device in boot:

@@ -63,12 +63,14 @@ def test_taps_map_and_domains(fixture_text):
     facts = build_host_network(raw_domains=raw)
     assert facts['domains'][0]['state'] == 'running'
     assert facts['taps'] == {
-        'vnet0': {'domain': 'capture-vm', 'mac': '52:54:00:e5:c0:54', 'index': 0, 'type': 'network', 'source': 'maas'},
-        'vnet1': {'domain': 'capture-vm', 'mac': '52:54:00:c7:3a:2a', 'index': 1, 'type': 'network',
-                  'source': 'default'},
-        'vnet2': {'domain': 'capture-vm', 'mac': '52:54:00:27:68:17', 'index': 2, 'type': 'bridge', 'source': 'capbr0'},
+        'vnet0': {'domain': 'capture-vm', 'mac': '52:54:00:e5:c0:54', 'index': 0, 'type': 'network', 'mode': 'network',
+                  'source': 'maas', 'ips': []},
+        'vnet1': {'domain': 'capture-vm', 'mac': '52:54:00:c7:3a:2a', 'index': 1, 'type': 'network', 'mode': 'network',
+                  'source': 'default', 'ips': []},
+        'vnet2': {'domain': 'capture-vm', 'mac': '52:54:00:27:68:17', 'index': 2, 'type': 'bridge', 'mode': 'bridge',
+                  'source': 'capbr0', 'ips': []},
         'macvtap0': {'domain': 'capture-vm', 'mac': '52:54:00:6a:4c:5b', 'index': 3, 'type': 'direct',
-                     'source': 'capv1'},
+                     'mode': 'macvlan', 'source': 'capv1', 'ips': []},
     }
     assert 'interfaces' not in facts and 'networks' not in facts
 
@@ -79,3 +81,15 @@ def test_networks_sorted_with_state(fixture_text):
     nets = build_host_network(raw_networks=raw)['networks']
     assert [(n['name'], n['active'], n['autostart'], n['bridge']) for n in nets] == [
         ('maas', True, True, 'capbr0'), ('vepa-net', False, False, None)]
+
+
+def test_a_routed_tap_is_reported_with_mode_routed_and_its_addresses():
+    xml = ('<domain type="qemu"><name>r1</name><uuid>6f1c3a60-0000-4000-8000-000000000001</uuid>'
+           '<metadata><k:nics xmlns:k="https://github.com/kvmnet/netboot/routed-nic">'
+           '<k:nic mac="52:54:00:00:00:09" table="100"><k:ip>198.51.100.9</k:ip></k:nic></k:nics></metadata>'
+           '<devices><interface type="ethernet"><mac address="52:54:00:00:00:09"/><target dev="knr1n0"/>'
+           '</interface></devices></domain>')
+    facts = build_host_network(raw_domains=[RawDomain(xml, 'running', True, False)])
+    assert facts['taps']['knr1n0'] == {'domain': 'r1', 'mac': '52:54:00:00:00:09', 'index': 0, 'type': 'ethernet',
+                                       'mode': 'routed', 'source': None, 'ips': ['198.51.100.9']}
+    assert facts['domains'][0]['interfaces'][0]['table'] == 100

@@ -118,3 +118,60 @@ def test_spec_errors(params, words):
 def test_macvlan_mode_defaults_to_bridge():
     vm = spec(interfaces=[{'type': 'macvlan', 'source': 'eth1', 'mode': None}])
     assert vm.nics[0].mode == 'bridge' and vm.boot_nic is vm.nics[0]
+
+
+ROUTED = {'type': 'routed', 'ips': ['198.51.100.7', '2001:DB8::7'], 'table': 100}
+
+
+def test_routed_nic_renders_a_named_tap_and_its_addresses_in_metadata():
+    vm = spec(interfaces=[{'type': 'bridge', 'source': 'br0'}, ROUTED])
+    assert vm.nics[1].ips == ('198.51.100.7', '2001:db8::7') and vm.nics[1].source is None
+    xml = builder.render(vm, ids(2), 'qemu')
+    root = etree.fromstring(xml.encode())
+    routed = root.findall('devices/interface')[1]
+    assert routed.get('type') == 'ethernet' and routed.find('source') is None
+    assert routed.find('target').get('dev') == 'kntestn1'
+    ns = {'k': builder.ROUTED_METADATA_NS}
+    nic = root.find('metadata/k:nics/k:nic', ns)
+    assert nic.get('mac') == '52:54:00:00:00:01' and nic.get('table') == '100'
+    assert [ip.text for ip in nic.findall('k:ip', ns)] == ['198.51.100.7', '2001:db8::7']
+    record = builder.summary(xml)['interfaces'][1]
+    assert record['type'] == 'ethernet' and record['ips'] == ['198.51.100.7', '2001:db8::7'] and record['table'] == 100
+    # idempotent, and a changed address or table is a change
+    assert builder.summary(builder.render(vm, ids(2), 'qemu', xml)) == builder.summary(xml)
+    moved = spec(interfaces=[{'type': 'bridge', 'source': 'br0'}, dict(ROUTED, ips=['198.51.100.8'], table=None)])
+    changed = builder.summary(builder.render(moved, ids(2), 'qemu', xml))['interfaces'][1]
+    assert changed['ips'] == ['198.51.100.8'] and changed['table'] is None
+
+
+def test_routed_metadata_goes_with_the_last_routed_nic_and_keeps_foreign_metadata():
+    xml = builder.render(spec(interfaces=[ROUTED]), ids(1), 'qemu')
+    root = etree.fromstring(xml.encode())
+    etree.SubElement(root.find('metadata'), '{urn:other}thing')
+    bridged = builder.render(spec(interfaces=[{'type': 'bridge', 'source': 'br0'}]), ids(1), 'qemu',
+                             etree.tostring(root, encoding='unicode'))
+    root = etree.fromstring(bridged.encode())
+    assert root.find('metadata/{%s}nics' % builder.ROUTED_METADATA_NS) is None
+    assert root.find('metadata/{urn:other}thing') is not None
+    assert root.find('devices/interface').get('type') == 'bridge'
+    assert etree.fromstring(builder.render(spec(interfaces=[]), [], 'qemu').encode()).find('metadata') is None
+
+
+@pytest.mark.parametrize('nic, words', [
+    ({'type': 'routed'}, 'needs the list of addresses'),
+    ({'type': 'routed', 'ips': ['198.51.100.0/24']}, 'is not an IPv4 or IPv6 address'),
+    ({'type': 'routed', 'ips': ['10']}, 'is not an IPv4 or IPv6 address'),
+    ({'type': 'routed', 'ips': ['198.51.100.7', '198.51.100.7']}, 'lists an address twice'),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'source': 'br0'}, 'has no source or mode'),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 254}, 'not 253-255'),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 'main'}, 'routing table number'),
+    ({'type': 'bridge', 'source': 'br0', 'ips': ['198.51.100.7']}, 'belong to type routed only'),
+])
+def test_routed_nic_errors(nic, words):
+    with pytest.raises(SpecError, match=re.escape(words)):
+        spec(interfaces=[nic])
+
+
+def test_one_address_routed_to_two_nics_is_refused():
+    with pytest.raises(SpecError, match='routed to two interfaces'):
+        spec(interfaces=[dict(ROUTED, table=None), ROUTED])
