@@ -2,92 +2,140 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Per-NIC up/down hooks, as Ganeti's KVM networking design asks for them: which NICs a domain event
-concerns, in what order, and the environment each hook script gets. Groundwork: no hook runs it yet.
+"""Per-NIC up/down hooks (Ganeti's KVM networking design, on libvirt): the environment each hook script
+gets, which NICs should be up for a domain's state, and what to run to get there. Pure.
+
+The host side (the role libvirt_nic_hooks: a libvirt qemu hook and the kvmnet-nic-events listener) keeps
+a record per domain of the NICs it brought up and calls ``plan_nics`` with the domain's status; the plan
+brings each NIC down or up once, whatever events came, were missed or came twice.
 
 The ordering rule. libvirt runs no hook when an incoming migration completes - its ``started`` hook
-fires while the guest is still paused. A routed NIC (the host routes the VM's addresses to its tap and
-answers ARP/NDP for them) must come up on the destination only when the guest resumes (lifecycle
-event RESUMED, detail MIGRATED or POSTCOPY), or two hosts announce the same address. Bridged and macvlan
-NICs come up at once, so QEMU's announcement after the migration is not lost. On the source, routed
-NICs go down when the guest is suspended for the migration. Pure.
+fires while the guest is still paused, before any memory is copied. A routed NIC (the host routes the
+VM's addresses to its tap and answers ARP/NDP for them) must come up on the destination only once the
+guest runs, or two hosts announce the same address: on an incoming migration or restore it stays
+*pending* until the domain is seen running. Bridged and macvlan NICs come up at once, so QEMU's
+announcement after the migration is not lost. On the source, routed NICs go down while the domain is
+paused for the migration.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_interface
+from collections import namedtuple
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import domain_interfaces, nic_mode
 
 MODES = ('bridge', 'network', 'macvlan', 'routed')
 REASONS = ('start', 'stop', 'migrate-in', 'migrate-out', 'restore', 'save', 'reconnect')
-ROUTED_METADATA_NS = 'https://github.com/kvmnet/netboot/routed-nic'
+# What identifies a NIC's hook run: when one of these changes, the NIC goes down and up again.
+IDENTITY = ('KVMNET_NIC_INDEX', 'KVMNET_TAP', 'KVMNET_MAC', 'KVMNET_MODE', 'KVMNET_LINK', 'KVMNET_NETWORK',
+            'KVMNET_IPS')
+# Paused for these reasons, the guest is leaving (the source of a migration): its routed NICs go down.
+LEAVING_PAUSE_REASONS = ('migration', 'postcopy', 'postcopy-failed')
+
+# ``state`` is libvirt's state word (running, paused, ...; ``starting`` inside the started hook),
+# ``reason`` the paused reason word, ``instance`` the domain id of this run (None when inactive).
+DomainStatus = namedtuple('DomainStatus', 'active state reason instance')
+NicPlan = namedtuple('NicPlan', 'downs ups record')
+# ``envs``: one environment (KVMNET_* variables, without ACTION and REASON) per NIC, in domain XML order;
+# ``instance``: the domain id of the running instance (None for an inactive definition).
+DomainNics = namedtuple('DomainNics', 'uuid instance envs')
 
 
-def nic_mode(nic):
-    """The hook word for a parsed interface: bridge, network, macvlan or routed (an ethernet tap)."""
-    return {'direct': 'macvlan', 'ethernet': 'routed'}.get(nic['type'], nic['type'])
-
-
-def _routed_details(root):
-    """{mac: (ips, table)} from the domain's kvmnet metadata for its routed NICs."""
-    details = {}
-    for elem in root.iter('{%s}nic' % ROUTED_METADATA_NS):
-        ips = [ip.text.strip() for ip in elem.findall('{%s}ip' % ROUTED_METADATA_NS) if ip.text]
-        details[(elem.get('mac') or '').lower()] = (ips, elem.get('table'))
-    return details
-
-
-def nic_environments(domain_xml, action, reason):
-    """One environment (a dict of KVMNET_* variables) per NIC of the domain, in domain XML order."""
-    if action not in ('up', 'down') or reason not in REASONS:
-        raise ValueError('action must be up or down and reason one of %s' % ', '.join(REASONS))
+def nic_environments(domain_xml):
+    """DomainNics of a domain document (libvirt's live XML, or what the qemu hook gets on stdin)."""
     root = parse_xml(domain_xml, 'domain')
-    routed = _routed_details(root)
     envs = []
-    for index, elem in enumerate(root.findall('devices/interface')):
-        nic = parse_interface(elem)
+    for index, nic in enumerate(domain_interfaces(root)):
         mode = nic_mode(nic)
-        ips, table = routed.get(nic['mac'] or '', ([], None))
-        link = {'network': nic['network'], 'bridge': nic['source'], 'macvlan': nic['source'],
-                'routed': table or 'main'}.get(mode, nic['source'])
+        link = {'network': nic['network'], 'routed': str(nic['table'] or 'main')}.get(mode, nic['source'])
         envs.append({'KVMNET_VM': root.findtext('name') or '', 'KVMNET_VM_UUID': root.findtext('uuid') or '',
                      'KVMNET_NIC_INDEX': str(index), 'KVMNET_TAP': nic['target'] or '', 'KVMNET_MAC': nic['mac'] or '',
                      'KVMNET_MODE': mode, 'KVMNET_LINK': link or '', 'KVMNET_NETWORK': nic['network'] or '',
-                     'KVMNET_IPS': ' '.join(ips), 'KVMNET_ACTION': action, 'KVMNET_REASON': reason})
-    return envs
+                     'KVMNET_IPS': ' '.join(nic['ips'])})
+    instance = to_int(root.get('id'))
+    return DomainNics(root.findtext('uuid'), instance if instance is not None and instance >= 0 else None, envs)
 
 
-def nics_to_run(envs, event, detail=None, routed_pending=None):
-    """(action, reason, the environments to run now) for a domain event, or None.
+def wants_up(env, status, pending):
+    """Should this NIC be up now? ``pending``: the domain came in (migrate-in, restore) and has not run yet."""
+    if not status.active:
+        return False
+    if env['KVMNET_MODE'] != 'routed':
+        return True
+    if pending:
+        return status.state == 'running'
+    return not (status.state == 'paused' and status.reason in LEAVING_PAUSE_REASONS)
 
-    ``event``/``detail`` are libvirt's lifecycle words: started (booted, migrated, restored), resumed
-    (migrated, postcopy, unpaused), suspended (migrated, paused), stopped (destroyed, shutdown,
-    migrated, saved). ``routed_pending`` is the reason (migrate-in, restore) when the domain came in
-    and its routed NICs still wait for the guest to run: the caller keeps that per domain, since
-    after ``virsh restore --paused`` the resume says only "unpaused".
-    """
-    decided = _decide(envs, event, detail, routed_pending)
-    if decided is None:
+
+def _identity(env):
+    return tuple(env.get(key) for key in IDENTITY)
+
+
+def _with(env, action, reason):
+    return dict(env, KVMNET_ACTION=action, KVMNET_REASON=reason)
+
+
+def current_pending(record, status):
+    """The pending reason of ``record`` when it is about this run of the domain, else None."""
+    record = record or {}
+    if record.get('instance') != status.instance:
         return None
-    action, reason, chosen = decided
-    return action, reason, [dict(env, KVMNET_ACTION=action, KVMNET_REASON=reason) for env in chosen]
+    return record.get('pending')
 
 
-def _decide(envs, event, detail, routed_pending):
-    routed = [e for e in envs if e['KVMNET_MODE'] == 'routed']
-    others = [e for e in envs if e['KVMNET_MODE'] != 'routed']
-    if event == 'started' and detail == 'booted':
-        return 'up', 'start', envs
-    if event == 'started' and detail in ('migrated', 'restored'):
-        return 'up', 'migrate-in' if detail == 'migrated' else 'restore', others
-    if event == 'resumed' and (detail in ('migrated', 'postcopy') or routed_pending):
-        return 'up', routed_pending or 'migrate-in', routed
-    if event == 'suspended' and detail == 'migrated':
-        return 'down', 'migrate-out', routed
-    if event == 'stopped':
-        reason = {'migrated': 'migrate-out', 'saved': 'save'}.get(detail, 'stop')
-        # routed NICs of a migrating guest went down when it was suspended
-        return 'down', reason, others if detail == 'migrated' else envs
-    return None
+def plan_nics(envs, status, record, up_reason, down_reason, pending=None):
+    """NicPlan: the environments to run down (recorded ones, last NIC first) and up (in order), and the
+    record to keep afterwards (None when nothing is up any more).
+
+    ``record`` is what the last plan left: ``{'instance', 'pending', 'up': [env, ...]}``. NICs recorded
+    for another run of the domain (a stop nobody saw) go down first, with reason ``stop``. ``pending``
+    overrides the record's (the started hook of an incoming domain sets it); it clears once the domain runs.
+    """
+    record = record or {}
+    same_run = status.active and record.get('instance') == status.instance
+    if pending is None and same_run:
+        pending = record.get('pending')
+    if pending:
+        up_reason = pending
+    if status.state == 'running':
+        pending = None
+    wanted = dict((_identity(env), env) for env in envs if wants_up(env, status, pending))
+    downs, kept = [], []
+    for env in record.get('up') or []:
+        if same_run and _identity(env) in wanted:
+            kept.append(env)
+        else:
+            downs.append(_with(env, 'down', down_reason if same_run or not status.active else 'stop'))
+    kept_ids = set(_identity(env) for env in kept)
+    ups = [_with(env, 'up', up_reason) for key, env in wanted.items() if key not in kept_ids]
+    ups.sort(key=lambda env: int(env['KVMNET_NIC_INDEX']))
+    downs.sort(key=lambda env: -int(env['KVMNET_NIC_INDEX']))
+    up_now = sorted(kept + ups, key=lambda env: int(env['KVMNET_NIC_INDEX']))
+    keep = status.active and (up_now or pending)
+    new_record = {'instance': status.instance, 'pending': pending, 'up': up_now} if keep else None
+    return NicPlan(downs, ups, new_record)
+
+
+_UP_REASON = {('started', 'booted'): 'start', ('started', 'migrated'): 'migrate-in',
+              ('started', 'restored'): 'restore', ('started', 'from_snapshot'): 'restore',
+              ('resumed', 'migrated'): 'migrate-in', ('resumed', 'postcopy'): 'migrate-in'}
+_DOWN_REASON = {('stopped', 'saved'): 'save', ('stopped', 'migrated'): 'migrate-out',
+                ('suspended', 'migrated'): 'migrate-out', ('suspended', 'postcopy'): 'migrate-out'}
+
+
+def event_reasons(event, detail, status):
+    """(up reason, down reason) for a lifecycle event (libvirt's words, lower case: ``started``/``booted``,
+    ``stopped``/``saved``, ...); ``event`` None means a reconciliation (listener start, libvirtd restart)."""
+    if event is None:
+        down = 'migrate-out' if status.state == 'paused' and status.reason in LEAVING_PAUSE_REASONS else 'reconnect'
+        return 'reconnect', down
+    up = _UP_REASON.get((event, detail), 'start' if event == 'started' else 'reconnect')
+    down = _DOWN_REASON.get((event, detail))
+    if down is None:
+        down = 'stop' if event in ('stopped', 'shutdown', 'crashed') else 'reconnect'
+        if status.state == 'paused' and status.reason in LEAVING_PAUSE_REASONS:
+            down = 'migrate-out'
+    return up, down

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Per-NIC hook environments and their ordering around start, migration, save and restore."""
+"""Per-NIC hook environments, the NICs wanted up for a domain's status, and the routed NIC's built-in step."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,17 +9,19 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.nic_hooks import nic_environments, nics_to_run
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.nic_hooks import (
+    DomainStatus, event_reasons, nic_environments, plan_nics)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.routed_nic import routed_up_steps
 
-DOMAIN = """<domain type='qemu'>
+DOMAIN = """<domain type='qemu' id='7'>
   <name>vm1</name>
   <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>
   <metadata>
-    <kvmnet:routed xmlns:kvmnet='https://github.com/kvmnet/netboot/routed-nic'>
+    <kvmnet:nics xmlns:kvmnet='https://github.com/kvmnet/netboot/routed-nic'>
       <kvmnet:nic mac='52:54:00:00:00:02' table='100'>
         <kvmnet:ip>198.51.100.20</kvmnet:ip><kvmnet:ip>2001:db8::20</kvmnet:ip>
       </kvmnet:nic>
-    </kvmnet:routed>
+    </kvmnet:nics>
   </metadata>
   <devices>
     <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='br0'/><target dev='knaaan0'/></interface>
@@ -30,46 +32,129 @@ DOMAIN = """<domain type='qemu'>
 
 
 def test_one_environment_per_nic_in_xml_order():
-    envs = nic_environments(DOMAIN, 'up', 'start')
+    uuid, instance, envs = nic_environments(DOMAIN)
+    assert instance == 7 and uuid == '6695eb01-f6a4-8304-79aa-97f2502e193f'
     assert [(e['KVMNET_NIC_INDEX'], e['KVMNET_TAP'], e['KVMNET_MODE'], e['KVMNET_LINK']) for e in envs] == [
         ('0', 'knaaan0', 'bridge', 'br0'), ('1', 'knaaan1', 'routed', '100'), ('2', 'macvtap0', 'macvlan', 'eth1')]
     assert envs[1]['KVMNET_IPS'] == '198.51.100.20 2001:db8::20' and envs[0]['KVMNET_IPS'] == ''
     assert envs[0]['KVMNET_VM'] == 'vm1' and envs[0]['KVMNET_VM_UUID'].startswith('6695eb01')
-    assert {e['KVMNET_ACTION'] for e in envs} == {'up'} and {e['KVMNET_REASON'] for e in envs} == {'start'}
+    assert envs[0]['KVMNET_NETWORK'] == '' and 'KVMNET_ACTION' not in envs[0]
 
 
-def taps(run):
-    return run[0], run[1], [e['KVMNET_TAP'] for e in run[2]]
+def test_an_inactive_definition_has_no_instance_and_a_routed_nic_without_table_routes_in_main():
+    xml = DOMAIN.replace(" id='7'", '').replace(" table='100'", '')
+    dummy, instance, envs = nic_environments(xml)
+    assert instance is None and envs[1]['KVMNET_LINK'] == 'main'
 
 
-@pytest.mark.parametrize('event, detail, pending, expected', [
-    ('started', 'booted', None, ('up', 'start', ['knaaan0', 'knaaan1', 'macvtap0'])),
-    # incoming migration: bridged and macvlan at once, routed only when the guest runs
-    ('started', 'migrated', None, ('up', 'migrate-in', ['knaaan0', 'macvtap0'])),
-    ('resumed', 'migrated', 'migrate-in', ('up', 'migrate-in', ['knaaan1'])),
-    ('resumed', 'postcopy', None, ('up', 'migrate-in', ['knaaan1'])),
-    # virsh restore --paused, then virsh resume: the resume only says "unpaused"
-    ('started', 'restored', None, ('up', 'restore', ['knaaan0', 'macvtap0'])),
-    ('resumed', 'unpaused', 'restore', ('up', 'restore', ['knaaan1'])),
-    # outgoing migration: routed down when suspended for it, the others when the guest is gone
-    ('suspended', 'migrated', None, ('down', 'migrate-out', ['knaaan1'])),
-    ('stopped', 'migrated', None, ('down', 'migrate-out', ['knaaan0', 'macvtap0'])),
-    ('stopped', 'destroyed', None, ('down', 'stop', ['knaaan0', 'knaaan1', 'macvtap0'])),
-    ('stopped', 'saved', None, ('down', 'save', ['knaaan0', 'knaaan1', 'macvtap0'])),
-])
-def test_ordering(event, detail, pending, expected):
-    envs = nic_environments(DOMAIN, 'up', 'start')
-    run = nics_to_run(envs, event, detail, pending)
-    assert taps(run) == expected
-    assert {(e['KVMNET_ACTION'], e['KVMNET_REASON']) for e in run[2]} == {expected[:2]}
+ENVS = nic_environments(DOMAIN).envs
+STARTING = DomainStatus(True, 'starting', None, 7)
+RUNNING = DomainStatus(True, 'running', 'unpaused', 7)
+PAUSED_INCOMING = DomainStatus(True, 'paused', 'migration', 7)
+GONE = DomainStatus(False, 'shutoff', 'destroyed', None)
 
 
-def test_a_plain_pause_and_resume_touch_no_nic():
-    envs = nic_environments(DOMAIN, 'up', 'start')
-    assert nics_to_run(envs, 'suspended', 'paused') is None
-    assert nics_to_run(envs, 'resumed', 'unpaused') is None
+def taps(envs):
+    return [(e['KVMNET_TAP'], e['KVMNET_ACTION'], e['KVMNET_REASON']) for e in envs]
 
 
-def test_bad_action_or_reason():
-    with pytest.raises(ValueError, match='action must be up or down'):
-        nic_environments(DOMAIN, 'sideways', 'start')
+def test_normal_start_brings_every_nic_up_once():
+    plan = plan_nics(ENVS, STARTING, None, 'start', 'stop')
+    assert taps(plan.ups) == [('knaaan0', 'up', 'start'), ('knaaan1', 'up', 'start'), ('macvtap0', 'up', 'start')]
+    assert plan.downs == [] and plan.record['pending'] is None and plan.record['instance'] == 7
+    # the events that follow (resumed, started) change nothing
+    again = plan_nics(ENVS, RUNNING, plan.record, *event_reasons('started', 'booted', RUNNING))
+    assert again.ups == [] and again.downs == [] and again.record == plan.record
+
+
+def test_restore_paused_then_resume_brings_the_routed_nic_up_only_when_running():
+    hook = plan_nics(ENVS, STARTING, None, 'restore', 'stop', pending='restore')
+    assert taps(hook.ups) == [('knaaan0', 'up', 'restore'), ('macvtap0', 'up', 'restore')]
+    paused = plan_nics(ENVS, PAUSED_INCOMING, hook.record, *event_reasons('suspended', 'restored', PAUSED_INCOMING))
+    assert paused.ups == [] and paused.downs == [] and paused.record['pending'] == 'restore'
+    resumed = plan_nics(ENVS, RUNNING, paused.record, *event_reasons('resumed', 'unpaused', RUNNING))
+    assert taps(resumed.ups) == [('knaaan1', 'up', 'restore')] and resumed.record['pending'] is None
+    assert len(resumed.record['up']) == 3
+
+
+def test_incoming_migration_routed_nic_waits_for_the_resume():
+    hook = plan_nics(ENVS, STARTING, None, 'migrate-in', 'stop', pending='migrate-in')
+    assert [e['KVMNET_MODE'] for e in hook.ups] == ['bridge', 'macvlan']
+    resumed = plan_nics(ENVS, RUNNING, hook.record, *event_reasons('resumed', 'migrated', RUNNING))
+    assert taps(resumed.ups) == [('knaaan1', 'up', 'migrate-in')]
+
+
+def test_source_of_a_migration_routed_nic_goes_down_when_paused_for_it_then_the_rest():
+    up = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    leaving = DomainStatus(True, 'paused', 'migration', 7)
+    paused = plan_nics(ENVS, leaving, up, *event_reasons('suspended', 'migrated', leaving))
+    assert taps(paused.downs) == [('knaaan1', 'down', 'migrate-out')] and paused.ups == []
+    gone = plan_nics(ENVS, GONE, paused.record, *event_reasons('stopped', 'migrated', GONE))
+    assert taps(gone.downs) == [('macvtap0', 'down', 'migrate-out'), ('knaaan0', 'down', 'migrate-out')]
+    assert gone.record is None
+
+
+def test_a_user_pause_keeps_the_routed_nic_up():
+    up = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    paused = DomainStatus(True, 'paused', 'user', 7)
+    assert plan_nics(ENVS, paused, up, *event_reasons('suspended', 'paused', paused)) == (
+        [], [], dict(up, instance=7))
+
+
+@pytest.mark.parametrize('event, detail, reason', [
+    ('stopped', 'destroyed', 'stop'), ('stopped', 'shutdown', 'stop'), ('stopped', 'saved', 'save'),
+    ('stopped', 'failed', 'stop'), (None, None, 'reconnect')])
+def test_stop_brings_every_recorded_nic_down_last_first(event, detail, reason):
+    up = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    plan = plan_nics(ENVS, GONE, up, *event_reasons(event, detail, GONE))
+    assert taps(plan.downs) == [('macvtap0', 'down', reason), ('knaaan1', 'down', reason), ('knaaan0', 'down', reason)]
+    assert plan.ups == [] and plan.record is None
+    assert plan_nics(ENVS, GONE, None, 'reconnect', reason) == ([], [], None)  # nothing recorded: nothing to do
+
+
+def test_a_record_of_an_earlier_run_goes_down_before_the_new_run_comes_up():
+    old = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    new_run = DomainStatus(True, 'starting', None, 8)
+    plan = plan_nics(ENVS, new_run, old, 'start', 'stop')
+    assert [a for t, a, r in taps(plan.downs)] == ['down'] * 3 and {r for t, a, r in taps(plan.downs)} == {'stop'}
+    assert len(plan.ups) == 3 and plan.record['instance'] == 8
+
+
+def test_reconciliation_after_a_missed_resume_brings_the_pending_routed_nic_up():
+    hook = plan_nics(ENVS, STARTING, None, 'restore', 'stop', pending='restore').record
+    plan = plan_nics(ENVS, RUNNING, hook, *event_reasons(None, None, RUNNING))
+    assert taps(plan.ups) == [('knaaan1', 'up', 'restore')]
+
+
+def test_a_changed_address_takes_the_nic_down_and_up_again():
+    up = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    moved = [dict(e, KVMNET_IPS='198.51.100.21') if e['KVMNET_MODE'] == 'routed' else e for e in ENVS]
+    plan = plan_nics(moved, RUNNING, up, 'reconnect', 'reconnect')
+    assert [(e['KVMNET_IPS'], e['KVMNET_ACTION']) for e in plan.downs + plan.ups] == [
+        ('198.51.100.20 2001:db8::20', 'down'), ('198.51.100.21', 'up')]
+
+
+ROUTED = {'KVMNET_TAP': 'knaaan1', 'KVMNET_LINK': '100', 'KVMNET_IPS': '198.51.100.20 2001:db8::20'}
+
+
+def test_routed_up_steps_add_routes_rule_and_sysctls_each_with_its_undo():
+    sysctls = {'net/ipv4/conf/knaaan1/proxy_arp': '0', 'net/ipv4/conf/knaaan1/forwarding': '0',
+               'net/ipv6/conf/knaaan1/proxy_ndp': '0', 'net/ipv6/conf/knaaan1/forwarding': '1'}
+    steps = routed_up_steps(ROUTED, {'4': [], '6': []}, sysctls)
+    assert steps[0].do == ['ip', '-4', 'route', 'add', '198.51.100.20/32', 'dev', 'knaaan1', 'table', '100',
+                           'proto', 'static'] and steps[0].exists_ok
+    assert steps[1].undo == ['ip', '-6', 'route', 'del', '2001:db8::20/128', 'dev', 'knaaan1', 'table', '100']
+    assert [s.do for s in steps if s.do[0] == 'sysctl'] == [
+        ('sysctl', 'net/ipv4/conf/knaaan1/proxy_arp', '1'), ('sysctl', 'net/ipv4/conf/knaaan1/forwarding', '1'),
+        ('sysctl', 'net/ipv6/conf/knaaan1/proxy_ndp', '1')]  # forwarding already 1: not ours to undo
+    assert ('sysctl', 'net/ipv4/conf/knaaan1/proxy_arp', '0') in [s.undo for s in steps]
+    assert [s.do for s in steps if 'rule' in s.do] == [['ip', '-4', 'rule', 'add', 'iif', 'knaaan1', 'table', '100'],
+                                                       ['ip', '-6', 'rule', 'add', 'iif', 'knaaan1', 'table', '100']]
+
+
+def test_routed_up_steps_leave_an_existing_rule_and_use_no_rule_in_main():
+    existing = {'4': [{'priority': 100, 'iif': 'knaaan1', 'table': '100'}], '6': []}
+    steps = routed_up_steps(dict(ROUTED, KVMNET_IPS='198.51.100.20'), existing, {})
+    assert [s.do[3] for s in steps] == ['add']  # the route only: rule exists, tap sysctls unknown (gone)
+    main = routed_up_steps(dict(ROUTED, KVMNET_LINK='main', KVMNET_IPS='198.51.100.20'), {}, {})
+    assert main[0].do[-4:] == ['table', 'main', 'proto', 'static'] and len(main) == 1

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The built-in up step of a routed NIC, as Ganeti's routed mode does it: a host route for each of the
+NIC's addresses to its tap (in the NIC's routing table, with an ``ip rule`` that sends what comes in on the
+tap to that table), proxy ARP / proxy NDP and forwarding on the tap.
+
+Each step carries its own undo. The runner records the undo of the steps that changed something, so the
+down step removes exactly what up added: a route that was already there, a rule that already existed or a
+sysctl already set is left alone. Pure: the caller gathers the rules (decoded ``ip -j rule show``) and the
+sysctl values, and runs the steps.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from collections import namedtuple
+
+# ``do``/``undo``: an ip(8) argv, or ('sysctl', path below /proc/sys, value). ``exists_ok``: ``do`` failing
+# with "File exists" means the thing was already there, and is not ours to undo.
+RoutedStep = namedtuple('RoutedStep', 'what do undo exists_ok')
+
+
+def families(ips):
+    """IP families of a NIC's addresses: ``4``, ``6`` or both, in that order."""
+    found = set('6' if ':' in ip else '4' for ip in ips)
+    return [f for f in ('4', '6') if f in found]
+
+
+def sysctl_keys(tap, family):
+    if family == '4':
+        return ['net/ipv4/conf/%s/proxy_arp' % tap, 'net/ipv4/conf/%s/forwarding' % tap]
+    return ['net/ipv6/conf/%s/proxy_ndp' % tap, 'net/ipv6/conf/%s/forwarding' % tap]
+
+
+def _has_rule(rules, tap, table):
+    return any(rule.get('iif') == tap and str(rule.get('table')) == table for rule in rules or [])
+
+
+def routed_up_steps(env, rules, sysctls):
+    """The steps to bring a routed NIC up. ``rules``: {'4': [rule...], '6': [...]} from ``ip -j -<f> rule
+    show``; ``sysctls``: {path below /proc/sys: current value} for ``sysctl_keys`` of the tap."""
+    tap, table = env['KVMNET_TAP'], env.get('KVMNET_LINK') or 'main'
+    ips = env.get('KVMNET_IPS', '').split()
+    steps = []
+    for ip in ips:
+        family = '6' if ':' in ip else '4'
+        dst = '%s/%s' % (ip, 128 if family == '6' else 32)
+        where = ['dev', tap, 'table', table]
+        steps.append(RoutedStep('route %s to %s (table %s)' % (dst, tap, table),
+                                ['ip', '-' + family, 'route', 'add', dst] + where + ['proto', 'static'],
+                                ['ip', '-' + family, 'route', 'del', dst] + where, True))
+    for family in families(ips):
+        if table != 'main' and not _has_rule(rules.get(family), tap, table):
+            steps.append(RoutedStep('IPv%s rule iif %s table %s' % (family, tap, table),
+                                    ['ip', '-' + family, 'rule', 'add', 'iif', tap, 'table', table],
+                                    ['ip', '-' + family, 'rule', 'del', 'iif', tap, 'table', table], False))
+        for key in sysctl_keys(tap, family):
+            old = sysctls.get(key)
+            if old is not None and old != '1':
+                steps.append(RoutedStep('%s = 1' % key, ('sysctl', key, '1'), ('sysctl', key, old), False))
+    return steps

@@ -1,0 +1,354 @@
+#!/usr/bin/python3
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""kvmnet-nic-events: per-NIC up/down hooks for libvirt qemu domains.
+
+``hook NAME OP SUBOP ...`` is what /etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks runs. At ``started`` it
+brings the domain's NICs up - all of them on a normal start; on an incoming migration or restore (its
+QEMU runs with ``-incoming``, after a ``migrate`` or ``restore`` hook) all but the routed ones, which stay
+pending. It never writes to stdout (libvirt would take it for a new domain XML) and never calls libvirt
+(libvirtd waits for the hook).
+
+``listen`` follows libvirt's domain lifecycle events: a routed NIC comes up when its incoming domain
+runs, goes down when the domain is paused to migrate away, and every NIC goes down when the domain
+stops (reason save, migrate-out or stop). It reconciles every domain when it starts and after
+libvirtd comes back, so a missed event neither leaves a NIC down nor brings it up twice.
+``listen --supervise --pidfile P`` runs it in the background and restarts it (for hosts without systemd);
+``status`` and ``stop`` act on that pidfile. ``reload-libvirt`` makes a libvirtd started without systemd
+read its hook directory again.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import kvmnet_nic_runner as runner  # noqa: E402
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm import nic_hooks  # noqa: E402
+
+
+DEFAULT_CONFIG = '/etc/kvmnet/nic-hooks.json'
+EVENTS = {2: 'started', 3: 'suspended', 4: 'resumed', 5: 'stopped', 6: 'shutdown', 8: 'crashed'}
+DETAILS = {
+    'started': {0: 'booted', 1: 'migrated', 2: 'restored', 3: 'from_snapshot', 4: 'wakeup'},
+    'suspended': {0: 'paused', 1: 'migrated', 2: 'ioerror', 3: 'watchdog', 4: 'restored', 5: 'from_snapshot',
+                  6: 'api_error', 7: 'postcopy', 8: 'postcopy_failed'},
+    'resumed': {0: 'unpaused', 1: 'migrated', 2: 'from_snapshot', 3: 'postcopy', 4: 'postcopy_failed'},
+    'shutdown': {0: 'finished', 1: 'guest', 2: 'host'},
+    'stopped': {0: 'shutdown', 1: 'destroyed', 2: 'crashed', 3: 'migrated', 4: 'saved', 5: 'failed',
+                6: 'from_snapshot'},
+}
+STATES = {1: 'running', 2: 'blocked', 3: 'paused', 4: 'shutdown', 5: 'shutoff', 6: 'crashed', 7: 'pmsuspended'}
+PAUSED_REASONS = {1: 'user', 2: 'migration', 3: 'save', 4: 'dump', 5: 'ioerror', 6: 'watchdog', 7: 'from_snapshot',
+                  8: 'shutting_down', 9: 'snapshot', 10: 'crashed', 11: 'starting_up', 12: 'postcopy',
+                  13: 'postcopy-failed', 14: 'api_error'}
+
+
+# --- the qemu hook ---------------------------------------------------------------------------------
+
+def incoming_reason(config, records, name):
+    """restore or migrate-in when this start of ``name`` is an incoming one, else None."""
+    operation, age = records.take_incoming(name)
+    reason = 'restore' if operation == 'restore' else 'migrate-in'
+    try:
+        with open(os.path.join(config['qemu_run_dir'], name + '.pid')) as handle:
+            pid = int(handle.read().strip())
+        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+            args = handle.read().split(b'\0')
+    except (IOError, OSError, ValueError):
+        # no QEMU to look at: trust a fresh marker
+        return reason if operation and age < runner.INCOMING_MARKER_MAX_AGE else None
+    return reason if b'-incoming' in args else None
+
+
+def hook_started(config, name, xml):
+    records = runner.Records(config['state_dir'])
+    pending = incoming_reason(config, records, name)
+    nics = nic_hooks.nic_environments(xml)
+    status = nic_hooks.DomainStatus(True, 'starting', None, nics.instance)
+    dummy, failures = runner.reconcile_domain(config, records, nics.uuid, nics.envs, status,
+                                             (pending or 'start', 'stop'), pending=pending)
+    if pending:
+        runner.LOG.info('%s came in (%s): routed NICs wait until it runs', name, pending)
+    if failures and config['fail_start']:
+        runner.LOG.error('%s: %d NIC hook script(s) failed and fail_start is set: libvirt will not start it',
+                         name, failures)
+        return 1
+    return 0
+
+
+def hook(config, args):
+    """The qemu hook: ``NAME OPERATION SUBOPERATION EXTRA``, the domain XML on stdin."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # nothing may reach libvirt through stdout
+    xml = sys.stdin.read()
+    name, operation, sub = (list(args) + ['', '', ''])[:3]
+    try:
+        if operation in ('migrate', 'restore') and sub == 'begin':
+            runner.Records(config['state_dir']).mark_incoming(name, operation)
+            return 0
+        if operation == 'started' and sub == 'begin':
+            return hook_started(config, name, xml)
+    except Exception:  # pylint: disable=broad-except
+        runner.LOG.exception('hook %s %s %s failed', name, operation, sub)
+        return 1 if config['fail_start'] and operation == 'started' else 0
+    return 0
+
+
+# --- the listener ----------------------------------------------------------------------------------
+
+class Listener(object):
+    """Domain lifecycle events -> reconcile that domain; (re)connection -> reconcile every domain."""
+
+    def __init__(self, config, libvirt):
+        self.config = config
+        self.libvirt = libvirt
+        self.records = runner.Records(config['state_dir'])
+        self.events = queue.Queue()
+        self.stopping = False
+
+    def on_lifecycle(self, conn, dom, event, detail, opaque):
+        word = EVENTS.get(event)
+        if word:
+            self.events.put((dom.UUIDString(), word, DETAILS.get(word, {}).get(detail, str(detail))))
+
+    def on_close(self, conn, reason, opaque):
+        self.events.put((None, 'closed', reason))
+
+    def status_of(self, conn, uuid):
+        """(domain XML or None, DomainStatus) of ``uuid`` now."""
+        try:
+            dom = conn.lookupByUUIDString(uuid)
+            if not dom.isActive():
+                return None, nic_hooks.DomainStatus(False, 'shutoff', None, None)
+            state, reason = dom.state()
+            xml = dom.XMLDesc(0)
+            instance = dom.ID()
+        except self.libvirt.libvirtError as exc:
+            if exc.get_error_code() != self.libvirt.VIR_ERR_NO_DOMAIN:
+                raise
+            return None, nic_hooks.DomainStatus(False, 'shutoff', None, None)
+        words = STATES.get(state, str(state))
+        reason_word = PAUSED_REASONS.get(reason) if words == 'paused' else None
+        return xml, nic_hooks.DomainStatus(True, words, reason_word, instance)
+
+    def reconcile(self, conn, uuid, event=None, detail=None):
+        xml, status = self.status_of(conn, uuid)
+        if status.state == 'paused' and status.reason == 'starting_up':
+            return  # its started hook is about to run and brings the NICs up
+        envs = nic_hooks.nic_environments(xml).envs if xml else []
+        if not envs and self.records.load(uuid) is None:
+            return
+        reasons = nic_hooks.event_reasons(event, detail, status)
+        plan, failures = runner.reconcile_domain(self.config, self.records, uuid, envs, status, reasons)
+        if plan.downs or plan.ups:
+            runner.LOG.info('%s after %s %s: %d NIC(s) down, %d up, %d script failure(s)', uuid, event or 'reconcile',
+                            detail or '', len(plan.downs), len(plan.ups), failures)
+
+    def reconcile_all(self, conn):
+        uuids = set(self.records.uuids())
+        uuids.update(dom.UUIDString() for dom in conn.listAllDomains(self.libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE))
+        for uuid in sorted(uuids):
+            self.reconcile(conn, uuid)
+
+    def connect(self):
+        conn = self.libvirt.open(self.config['uri'])
+        conn.registerCloseCallback(self.on_close, None)
+        conn.setKeepAlive(5, 3)
+        conn.domainEventRegisterAny(None, self.libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self.on_lifecycle, None)
+        return conn
+
+    def serve(self, conn):
+        """Handle events until the connection closes."""
+        while not self.stopping:
+            try:
+                uuid, event, detail = self.events.get(timeout=1)
+            except queue.Empty:
+                continue
+            if event == 'closed':
+                runner.LOG.warning('the connection to libvirt closed (reason %s); reconnecting', detail)
+                return
+            try:
+                self.reconcile(conn, uuid, event, detail)
+            except self.libvirt.libvirtError as exc:
+                runner.LOG.error('%s after %s %s: %s', uuid, event, detail, exc)
+                if not conn.isAlive():
+                    return
+
+    def run(self):
+        self.libvirt.virEventRegisterDefaultImpl()
+        loop = threading.Thread(target=self._event_loop, name='libvirt-events')
+        loop.daemon = True
+        loop.start()
+        delay = 1
+        while not self.stopping:
+            try:
+                conn = self.connect()
+            except self.libvirt.libvirtError as exc:
+                runner.LOG.warning('libvirt at %s does not answer (%s); retrying in %d s', self.config['uri'], exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30)
+                continue
+            delay = 1
+            runner.LOG.info('listening to %s', self.config['uri'])
+            try:
+                self.reconcile_all(conn)
+                self.serve(conn)
+            except self.libvirt.libvirtError as exc:
+                runner.LOG.error('libvirt: %s', exc)
+            finally:
+                self._close(conn)
+
+    def _event_loop(self):
+        while True:
+            self.libvirt.virEventRunDefaultImpl()
+
+    def _close(self, conn):
+        try:  # the event callbacks go with the connection
+            conn.unregisterCloseCallback()
+            conn.close()
+        except self.libvirt.libvirtError:
+            pass
+
+
+def listen(config):
+    import libvirt  # pylint: disable=import-outside-toplevel
+    runner.setup_logging(config, to_stderr=True)
+    listener = Listener(config, libvirt)
+
+    def stop(signum, frame):
+        listener.stopping = True
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    listener.run()
+    return 0
+
+
+# --- running it without systemd -------------------------------------------------------------------
+
+def read_pid(pidfile):
+    """The pid in ``pidfile`` when that process is this program, else None."""
+    try:
+        with open(pidfile) as handle:
+            pid = int(handle.read().strip())
+        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+            cmdline = handle.read()
+    except (IOError, OSError, ValueError):
+        return None
+    return pid if b'kvmnet_nic_events' in cmdline else None
+
+
+def supervise(config_path, pidfile):
+    """Detach, then run ``listen`` in a child and start it again whenever it ends, until SIGTERM."""
+    if read_pid(pidfile):
+        return 0
+    if os.fork():
+        return 0
+    os.setsid()
+    if os.fork():
+        os._exit(0)  # pylint: disable=protected-access
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    with open(pidfile, 'w') as handle:
+        handle.write('%d\n' % os.getpid())
+    state = {'child': None, 'stopping': False}
+
+    def stop(signum, frame):
+        state['stopping'] = True
+        if state['child'] is not None:
+            state['child'].terminate()
+    signal.signal(signal.SIGTERM, stop)
+    delay = 1
+    while not state['stopping']:
+        started = time.time()
+        state['child'] = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--config', config_path, 'listen'])
+        state['child'].wait()
+        if state['stopping']:
+            break
+        delay = 1 if time.time() - started > 60 else min(delay * 2, 30)
+        time.sleep(delay)
+    if os.path.exists(pidfile):
+        os.unlink(pidfile)
+    os._exit(0)  # pylint: disable=protected-access
+
+
+def stop_supervised(pidfile):
+    pid = read_pid(pidfile)
+    if pid is None:
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    for dummy in range(100):
+        if read_pid(pidfile) is None:
+            return 0
+        time.sleep(0.1)
+    return 1
+
+
+def reload_libvirt(config):
+    """SIGHUP to libvirtd or virtqemud started without systemd, then wait until it answers again."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    for pidfile in ('/run/libvirtd.pid', '/run/virtqemud.pid', '/var/run/libvirtd.pid'):
+        try:
+            with open(pidfile) as handle:
+                os.kill(int(handle.read().strip()), signal.SIGHUP)
+            break
+        except (IOError, OSError, ValueError):
+            continue
+    else:
+        sys.stderr.write('no libvirtd or virtqemud pidfile found: reload it yourself\n')
+        return 1
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    time.sleep(1)
+    for dummy in range(60):
+        try:
+            libvirt.open(config['uri']).close()
+            return 0
+        except libvirt.libvirtError:
+            time.sleep(0.5)
+    sys.stderr.write('libvirt did not answer within 30 s of the reload\n')
+    return 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='kvmnet-nic-events', description=__doc__.split('\n')[0])
+    parser.add_argument('--config', default=DEFAULT_CONFIG)
+    sub = parser.add_subparsers(dest='command')
+    sub.add_parser('hook').add_argument('args', nargs='*')
+    listen_parser = sub.add_parser('listen')
+    listen_parser.add_argument('--supervise', action='store_true')
+    listen_parser.add_argument('--pidfile', default='/run/kvmnet-nic-events.pid')
+    for name in ('status', 'stop'):
+        sub.add_parser(name).add_argument('--pidfile', default='/run/kvmnet-nic-events.pid')
+    sub.add_parser('reload-libvirt')
+    options = parser.parse_args(argv)
+    config = runner.load_config(options.config)
+    if options.command == 'hook':
+        runner.setup_logging(config)
+        return hook(config, options.args)
+    if options.command == 'listen':
+        return supervise(options.config, options.pidfile) if options.supervise else listen(config)
+    if options.command == 'status':
+        return 0 if read_pid(options.pidfile) else 3
+    if options.command == 'stop':
+        return stop_supervised(options.pidfile)
+    if options.command == 'reload-libvirt':
+        return reload_libvirt(config)
+    parser.print_usage(sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())
