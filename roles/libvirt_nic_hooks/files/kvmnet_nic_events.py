@@ -85,6 +85,9 @@ def hook_started(config, name, xml):
     if failures and config['fail_start']:
         runner.LOG.error('%s: %d NIC hook script(s) failed and fail_start is set: libvirt will not start it',
                          name, failures)
+        # libvirt sends no lifecycle event for a start that never happened: take the NICs down now
+        gone = nic_hooks.DomainStatus(False, 'shutoff', None, None)
+        runner.reconcile_domain(config, records, nics.uuid, nics.envs, gone, ('start', 'stop'))
         return 1
     return 0
 
@@ -172,7 +175,11 @@ class Listener(object):
 
     def serve(self, conn):
         """Handle events until the connection closes."""
+        last_full = time.time()
         while not self.stopping:
+            if time.time() - last_full > self.config['reconcile_interval']:
+                self.reconcile_all(conn)  # whatever no event told us (a start that failed after the hook)
+                last_full = time.time()
             try:
                 uuid, event, detail = self.events.get(timeout=1)
             except queue.Empty:

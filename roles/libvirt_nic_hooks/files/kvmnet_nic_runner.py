@@ -38,6 +38,8 @@ DEFAULTS = {
     'uri': 'qemu:///system',
     'qemu_run_dir': '/run/libvirt/qemu',
     'proc_sys': '/proc/sys',
+    # the listener checks every domain this often (seconds), besides on events
+    'reconcile_interval': 60,
 }
 # run-parts' rule: names of letters, digits, "_" and "-" only, so "foo.dpkg-old" or "foo~" never run.
 SCRIPT_NAME_RE = re.compile(r'^[A-Za-z0-9_-]+$')

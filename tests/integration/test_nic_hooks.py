@@ -1,0 +1,312 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The role libvirt_nic_hooks on a real libvirtd with a TCG domain that has a bridged NIC and a routed NIC.
+
+Lab: a bridge made by the test (no addresses), the role installed with the test's own script, state and
+log directories, and a VM composed by kvm_vm_compose. The routed NIC's address is in 198.18.0.0/15 and
+routed in table 4251 only (the host's main table is never touched); its tap goes away with the VM.
+The test scripts in up.d/down.d append their KVMNET_* environment to a file, one line per run.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+
+import lab
+
+P = lab.LAB_PREFIX
+BRIDGE = P + 'hbr0'
+VM = P + 'hookvm'
+ROUTED_IP = '198.18.251.7'
+TABLE = '4251'
+HOOK = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
+PLAYBOOK = os.path.join(os.path.dirname(__file__), 'playbooks', 'nic_hooks.yml')
+RECORD_SCRIPT = """#!/bin/sh
+env | grep '^KVMNET_' | sort | paste -sd'|' >> %s
+"""
+FAIL_SCRIPT = """#!/bin/sh
+[ -e %s ] || exit 0
+echo "boom from the test script"
+exit 3
+"""
+
+
+class HooksLab(object):
+    def __init__(self, conn, top):
+        self.conn = conn
+        self.top = top
+        self.records = os.path.join(top, 'records')
+        self.fail_flag = os.path.join(top, 'fail')
+        self.vars = {
+            'libvirt_nic_hooks_dir': os.path.join(top, 'hooks'),
+            'libvirt_nic_hooks_state_dir': os.path.join(top, 'state'),
+            'libvirt_nic_hooks_log_file': os.path.join(top, 'log'),
+            'libvirt_nic_hooks_lib_dir': os.path.join(top, 'lib'),
+            'libvirt_nic_hooks_config': os.path.join(top, 'nic-hooks.json'),
+            'libvirt_nic_hooks_pidfile': os.path.join(top, 'listener.pid'),
+            'libvirt_nic_hooks_install_packages': False,
+        }
+
+    def role(self, state='present'):
+        path = os.path.join(self.top, 'vars.json')
+        with open(path, 'w') as handle:
+            json.dump(dict(self.vars, libvirt_nic_hooks_state=state), handle)
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=lab.collections_root(), ANSIBLE_NOCOLOR='1')
+        proc = lab.sh('ansible-playbook', '-i', 'localhost,', '-c', 'local', PLAYBOOK, '-e', '@' + path,
+                      check=False, env=env)
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+        return proc.stdout
+
+    def program(self, *args):
+        return lab.sh('/usr/bin/python3', os.path.join(self.vars['libvirt_nic_hooks_lib_dir'], 'kvmnet_nic_events.py'),
+                      '--config', self.vars['libvirt_nic_hooks_config'], *args, check=False)
+
+    def listener(self, action):
+        pidfile = self.vars['libvirt_nic_hooks_pidfile']
+        if action == 'stop':
+            assert self.program('stop', '--pidfile', pidfile).returncode == 0
+        else:
+            assert self.program('listen', '--supervise', '--pidfile', pidfile).returncode == 0
+            wait_for(lambda: 'listening' in self.log().split('reconnect-marker')[-1], 'the listener to connect')
+
+    def mark_log(self):
+        with open(self.vars['libvirt_nic_hooks_log_file'], 'a') as handle:
+            handle.write('reconnect-marker\n')
+
+    def log(self):
+        try:
+            with open(self.vars['libvirt_nic_hooks_log_file']) as handle:
+                return handle.read()
+        except IOError:
+            return ''
+
+    def take_records(self):
+        """The runs recorded since the last call, as dicts."""
+        if not os.path.exists(self.records):
+            return []
+        with open(self.records) as handle:
+            lines = [line.strip() for line in handle if line.strip()]
+        os.unlink(self.records)
+        return [dict(item.split('=', 1) for item in line.split('|')) for line in lines]
+
+    def domain(self):
+        return self.conn.lookupByName(VM)
+
+    def domain_records(self):
+        """The per-domain records the hooks keep (NICs that are up)."""
+        state = self.vars['libvirt_nic_hooks_state_dir']
+        return [n for n in os.listdir(state) if n.endswith('.json')] if os.path.isdir(state) else []
+
+
+def wait_for(predicate, what, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError('timed out waiting for %s' % what)
+
+
+def routes():
+    """The lines of our routing table (only the routed NIC's routes go there)."""
+    return [line.strip() for line in lab.sh('ip', '-4', 'route', 'show', 'table', TABLE).stdout.splitlines() if line.strip()]
+
+
+def rules(tap):
+    return [line for line in lab.sh('ip', '-4', 'rule', 'show').stdout.splitlines() if 'iif %s ' % tap in line + ' ']
+
+
+def proxy_arp(tap):
+    try:
+        with open('/proc/sys/net/ipv4/conf/%s/proxy_arp' % tap) as handle:
+            return handle.read().strip()
+    except IOError:
+        return None
+
+
+@pytest.fixture(scope='module')
+def hooks_lab(libvirt_conn):
+    if os.path.exists(HOOK):
+        pytest.skip('%s exists: this machine has the NIC hooks installed; not replacing them' % HOOK)
+    top = tempfile.mkdtemp(prefix='kvmnt-nichooks-', dir='/var/tmp')
+    os.chmod(top, 0o755)
+    hooks = HooksLab(libvirt_conn, top)
+    try:
+        lab.sh('ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
+        lab.sh('ip', 'link', 'set', BRIDGE, 'up')
+        hooks.role()
+        for action in ('up', 'down'):
+            directory = os.path.join(hooks.vars['libvirt_nic_hooks_dir'], action + '.d')
+            for name, text in (('10-record', RECORD_SCRIPT % hooks.records), ('20-fail', FAIL_SCRIPT % hooks.fail_flag)):
+                with open(os.path.join(directory, name), 'w') as handle:
+                    handle.write(text)
+                os.chmod(os.path.join(directory, name), 0o755)
+        rc, result, out = lab.run_module('kvm_vm_compose', {
+            'name': VM, 'domain_type': 'qemu', 'memory_mib': 128, 'vcpus': 1, 'state': 'present', 'tap_prefix': 'kvmnt',
+            'interfaces': [{'type': 'bridge', 'source': BRIDGE, 'boot': True},
+                           {'type': 'routed', 'ips': [ROUTED_IP], 'table': int(TABLE)}]})
+        assert rc == 0, out
+        hooks.nics = result['interfaces']
+        yield hooks
+    finally:
+        lab.remove_stale_libvirt(libvirt_conn)
+        try:
+            wait_for(lambda: not hooks.domain_records(), 'the listener to bring the NICs down')
+        finally:
+            hooks.role('absent')
+            tear_down_routing(hooks)
+            shutil.rmtree(top, ignore_errors=True)
+
+
+def tear_down_routing(hooks):
+    """Whatever a failed test left: our table's rules and routes, and the bridge."""
+    for tap in [nic['target'] for nic in getattr(hooks, 'nics', [])]:
+        while rules(tap):
+            lab.sh('ip', '-4', 'rule', 'del', 'iif', tap, 'table', TABLE, check=False)
+    lab.sh('ip', '-4', 'route', 'flush', 'table', TABLE, check=False)
+    lab.sh('ip', 'link', 'del', BRIDGE, check=False)
+
+
+def by_mode(records):
+    return dict((r['KVMNET_MODE'], r) for r in records)
+
+
+def test_start_runs_up_once_per_nic_and_routes_the_routed_nic(hooks_lab):
+    bridged, routed = hooks_lab.nics
+    hooks_lab.take_records()
+    hooks_lab.domain().create()
+    records = hooks_lab.take_records()  # the hook runs inside the start: done when create() returns
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_NIC_INDEX']) for r in records] == [
+        ('up', 'start', '0'), ('up', 'start', '1')]
+    got = by_mode(records)
+    assert (got['bridge']['KVMNET_TAP'], got['bridge']['KVMNET_MAC'], got['bridge']['KVMNET_LINK'],
+            got['bridge']['KVMNET_IPS']) == (bridged['target'], bridged['mac'], BRIDGE, '')
+    assert (got['routed']['KVMNET_TAP'], got['routed']['KVMNET_MAC'], got['routed']['KVMNET_LINK'],
+            got['routed']['KVMNET_IPS']) == (routed['target'], routed['mac'], TABLE, ROUTED_IP)
+    assert got['routed']['KVMNET_VM'] == VM and got['routed']['KVMNET_VM_UUID'] == hooks_lab.domain().UUIDString()
+    assert routes() == ['%s dev %s proto static scope link' % (ROUTED_IP, routed['target'])]
+    assert len(rules(routed['target'])) == 1 and proxy_arp(routed['target']) == '1'
+
+
+def test_kvm_network_facts_reports_the_routed_tap(hooks_lab):
+    rc, result, out = lab.run_module('kvm_network_facts', {'gather_subset': ['domains']})
+    assert rc == 0, out
+    tap = result['ansible_facts']['kvm_host_network']['taps'][hooks_lab.nics[1]['target']]
+    assert (tap['domain'], tap['mode'], tap['ips']) == (VM, 'routed', [ROUTED_IP])
+
+
+def test_destroy_runs_down_once_per_nic_and_removes_what_up_added(hooks_lab):
+    routed_tap = hooks_lab.nics[1]['target']
+    hooks_lab.domain().destroy()
+    records = []
+    wait_for(lambda: len(records.extend(hooks_lab.take_records()) or records) >= 2, 'two down runs')
+    time.sleep(0.5)
+    records += hooks_lab.take_records()
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in records] == [
+        ('down', 'stop', 'routed'), ('down', 'stop', 'bridge')]
+    assert routes() == [] and rules(routed_tap) == [] and proxy_arp(routed_tap) is None
+
+
+def save_and_restore_paused(hooks_lab):
+    """Start the VM, save it to a file, restore it paused. -> the records of the restore."""
+    path = os.path.join(hooks_lab.top, 'vm.save')
+    hooks_lab.domain().create()
+    wait_for(lambda: routes(), 'the route of the started VM')
+    hooks_lab.take_records()
+    hooks_lab.domain().save(path)
+    downs = []
+    wait_for(lambda: len(downs.extend(hooks_lab.take_records()) or downs) >= 2, 'the down runs of the save')
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON']) for r in downs] == [('down', 'save')] * 2
+    assert routes() == []
+    import libvirt  # pylint: disable=import-outside-toplevel
+    hooks_lab.conn.restoreFlags(path, None, libvirt.VIR_DOMAIN_SAVE_PAUSED)
+    os.unlink(path)
+    return hooks_lab.take_records()
+
+
+def test_restore_paused_brings_the_routed_nic_up_only_on_resume(hooks_lab):
+    restored = save_and_restore_paused(hooks_lab)
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in restored] == [('up', 'restore', 'bridge')]
+    time.sleep(1.5)  # the listener has seen the restore events by now, and must not have routed
+    assert routes() == [] and hooks_lab.take_records() == []
+    started = time.time()
+    hooks_lab.domain().resume()
+    wait_for(lambda: routes(), 'the route after the resume', timeout=2.0)
+    assert time.time() - started < 2.0
+    wait_for(lambda: os.path.exists(hooks_lab.records), 'the routed up record')
+    time.sleep(0.3)
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in hooks_lab.take_records()] == [
+        ('up', 'restore', 'routed')]
+
+
+def test_listener_restart_neither_duplicates_nor_misses_a_route(hooks_lab):
+    assert len(routes()) == 1  # the VM runs from the previous test
+    hooks_lab.listener('stop')
+    hooks_lab.mark_log()
+    hooks_lab.listener('start')
+    time.sleep(1)
+    assert len(routes()) == 1 and hooks_lab.take_records() == []
+    # events missed while the listener is away: the restored VM resumes unseen
+    hooks_lab.domain().destroy()
+    wait_for(lambda: routes() == [], 'the route to go with the VM')
+    hooks_lab.take_records()
+    save_and_restore_paused(hooks_lab)
+    hooks_lab.listener('stop')
+    hooks_lab.domain().resume()
+    time.sleep(1)
+    assert routes() == []
+    hooks_lab.mark_log()
+    hooks_lab.listener('start')
+    wait_for(lambda: routes(), 'the route the restarted listener owes')
+    time.sleep(0.5)
+    assert len(routes()) == 1
+    assert [(r['KVMNET_ACTION'], r['KVMNET_MODE']) for r in hooks_lab.take_records()] == [('up', 'routed')]
+
+
+def test_a_failing_script_is_logged_and_the_vm_still_starts(hooks_lab):
+    dom = hooks_lab.domain()
+    dom.destroy()
+    wait_for(lambda: routes() == [], 'the route to go with the VM')
+    open(hooks_lab.fail_flag, 'w').close()
+    try:
+        dom.create()
+        assert dom.isActive()
+        log = hooks_lab.log()
+        assert '20-fail exited 3; output: boom from the test script' in log
+        assert len(routes()) == 1
+    finally:
+        os.unlink(hooks_lab.fail_flag)
+
+
+def test_fail_start_refuses_to_start_the_vm(hooks_lab):
+    import libvirt  # pylint: disable=import-outside-toplevel
+    dom = hooks_lab.domain()
+    dom.destroy()
+    wait_for(lambda: routes() == [], 'the route to go with the VM')
+    config_path = hooks_lab.vars['libvirt_nic_hooks_config']
+    with open(config_path) as handle:
+        config = json.load(handle)
+    open(hooks_lab.fail_flag, 'w').close()
+    with open(config_path, 'w') as handle:
+        json.dump(dict(config, fail_start=True), handle)
+    try:
+        with pytest.raises(libvirt.libvirtError):
+            dom.create()
+        assert not dom.isActive()
+        assert 'fail_start is set' in hooks_lab.log()
+        assert routes() == [] and rules(hooks_lab.nics[1]['target']) == []
+        assert [(r['KVMNET_ACTION'], r['KVMNET_MODE']) for r in hooks_lab.take_records()][-2:] == [
+            ('down', 'routed'), ('down', 'bridge')]
+    finally:
+        os.unlink(hooks_lab.fail_flag)
+        with open(config_path, 'w') as handle:
+            json.dump(config, handle)
