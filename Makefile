@@ -98,7 +98,7 @@ molecule: collection libvirt
 	  { rc=0; cd $(COLL) && { molecule reset -s $$s >/dev/null 2>&1 || true; }; \
 	    ip netns exec $(MOLECULE_NS) molecule test -s $$s || rc=$$?; \
 	    ip netns del $(MOLECULE_NS); [ $$rc = 0 ] || exit $$rc; }; done
-	cd $(COLL) && for s in libvirt_netboot_networks compose; do \
+	cd $(COLL) && for s in libvirt_netboot_networks compose nic_hooks; do \
 	  { molecule reset -s $$s >/dev/null 2>&1 || true; } && molecule test -s $$s || exit 1; done
 
 build: collection
