@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -330,7 +329,7 @@ def reload_libvirt(config):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='kvmnet-nic-events', description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(prog='kvmnet-nic-events', description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--config', default=DEFAULT_CONFIG)
     sub = parser.add_subparsers(dest='command')
     sub.add_parser('hook').add_argument('args', nargs='*')
