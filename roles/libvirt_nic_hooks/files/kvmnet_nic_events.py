@@ -77,8 +77,8 @@ def hook_started(config, name, xml):
     pending = incoming_reason(config, records, name)
     nics = nic_hooks.nic_environments(xml)
     status = nic_hooks.DomainStatus(True, 'starting', None, nics.instance)
-    dummy, failures = runner.reconcile_domain(config, records, nics.uuid, nics.envs, status,
-                                             (pending or 'start', 'stop'), pending=pending)
+    reasons = (pending or 'start', 'stop')
+    dummy, failures = runner.reconcile_domain(config, records, nics.uuid, nics.envs, status, reasons, pending=pending)
     if pending:
         runner.LOG.info('%s came in (%s): routed NICs wait until it runs', name, pending)
     if failures and config['fail_start']:
