@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 import lab  # noqa: E402 pylint: disable=wrong-import-position
+import migration_lab  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def pytest_sessionstart(session):  # pylint: disable=unused-argument
@@ -24,9 +25,11 @@ def pytest_sessionstart(session):  # pylint: disable=unused-argument
 @pytest.fixture(scope='session')
 def libvirt_conn():
     conn = lab.libvirt_conn()
+    migration_lab.HostB().down()  # a crashed run's second libvirtd
     lab.remove_stale_libvirt(conn)
     lab.remove_stale_netns()
     yield conn
+    migration_lab.HostB().down()
     lab.remove_stale_libvirt(conn)
     lab.remove_stale_netns()
     conn.close()

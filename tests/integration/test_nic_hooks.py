@@ -22,6 +22,7 @@ import time
 import pytest
 
 import lab
+import migration_lab
 
 P = lab.LAB_PREFIX
 BRIDGE = P + 'hbr0'
@@ -31,7 +32,7 @@ TABLE = '4251'
 HOOK = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
 PLAYBOOK = os.path.join(os.path.dirname(__file__), 'playbooks', 'nic_hooks.yml')
 RECORD_SCRIPT = """#!/bin/sh
-env | grep '^KVMNET_' | sort | paste -sd'|' >> %s
+{ env | grep '^KVMNET_' | sort; echo "AT=$(date +%%s.%%N)"; } | paste -sd'|' >> %s
 """
 FAIL_SCRIPT = """#!/bin/sh
 [ -e %s ] || exit 0
@@ -91,12 +92,7 @@ class HooksLab(object):
 
     def take_records(self):
         """The runs recorded since the last call, as dicts."""
-        if not os.path.exists(self.records):
-            return []
-        with open(self.records) as handle:
-            lines = [line.strip() for line in handle if line.strip()]
-        os.unlink(self.records)
-        return [dict(item.split('=', 1) for item in line.split('|')) for line in lines]
+        return take_records(self.records)
 
     def domain(self):
         return self.conn.lookupByName(VM)
@@ -105,6 +101,15 @@ class HooksLab(object):
         """The per-domain records the hooks keep (NICs that are up)."""
         state = self.vars['libvirt_nic_hooks_state_dir']
         return [n for n in os.listdir(state) if n.endswith('.json')] if os.path.isdir(state) else []
+
+
+def take_records(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        lines = [line.strip() for line in handle if line.strip()]
+    os.unlink(path)
+    return [dict(item.split('=', 1) for item in line.split('|')) for line in lines]
 
 
 def wait_for(predicate, what, timeout=10.0):
@@ -312,11 +317,12 @@ def test_fail_start_refuses_to_start_the_vm(hooks_lab):
             json.dump(config, handle)
 
 
-def take_until(hooks_lab, count, what):
+def take_until(hooks_lab, count, what, path=None):
+    path = path or hooks_lab.records
     records = []
-    wait_for(lambda: len(records.extend(hooks_lab.take_records()) or records) >= count, what)
+    wait_for(lambda: len(records.extend(take_records(path)) or records) >= count, what)
     time.sleep(0.3)
-    return records + hooks_lab.take_records()
+    return records + take_records(path)
 
 
 def test_restore_running_and_managed_save_bring_the_routed_nic_up_once_it_runs(hooks_lab):
@@ -342,3 +348,58 @@ def test_restore_running_and_managed_save_bring_the_routed_nic_up_once_it_runs(h
     assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in records] == [
         ('up', 'restore', 'bridge'), ('up', 'restore', 'routed')]
     assert len(routes()) == 1
+
+
+B_TOP = '/var/tmp/kvmnt-migb-top'
+
+
+@pytest.fixture
+def host_b(hooks_lab):
+    """Host B with the same hook installed (its libvirt config is a copy of this machine's, hook
+    included) and its own copy of the hook settings, scripts and records at the same paths."""
+    shutil.rmtree(B_TOP, ignore_errors=True)
+    shutil.copytree(hooks_lab.top, B_TOP, symlinks=True,
+                    ignore=lambda d, names: [n for n in names if d == hooks_lab.top and n in (
+                        'state', 'records', 'log', 'listener.pid', 'vars.json')])
+    host = migration_lab.HostB(shadow={hooks_lab.top: B_TOP})
+    try:
+        host.up()
+        host.run('ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
+        host.run('ip', 'link', 'set', BRIDGE, 'up')
+        assert host.run('/usr/bin/python3', os.path.join(hooks_lab.vars['libvirt_nic_hooks_lib_dir'],
+                                                         'kvmnet_nic_events.py'),
+                        '--config', hooks_lab.vars['libvirt_nic_hooks_config'], 'listen', '--supervise',
+                        '--pidfile', hooks_lab.vars['libvirt_nic_hooks_pidfile']).returncode == 0
+        wait_for(lambda: 'listening' in (open(os.path.join(B_TOP, 'log')).read()
+                                         if os.path.exists(os.path.join(B_TOP, 'log')) else ''),
+                 "host B's listener to connect")
+        yield host
+    finally:
+        host.run('/usr/bin/python3', os.path.join(hooks_lab.vars['libvirt_nic_hooks_lib_dir'], 'kvmnet_nic_events.py'),
+                 'stop', '--pidfile', hooks_lab.vars['libvirt_nic_hooks_pidfile'], check=False)
+        host.down()
+        shutil.rmtree(B_TOP, ignore_errors=True)
+
+
+def test_live_migration_moves_the_routed_nic_only_once_the_guest_runs_on_the_destination(hooks_lab, host_b):
+    import libvirt  # pylint: disable=import-outside-toplevel
+    dom = hooks_lab.domain()
+    assert dom.isActive() and len(routes()) == 1  # running on this host since the previous test
+    hooks_lab.take_records()
+    dest = libvirt.open(migration_lab.URI)
+    try:
+        dom.migrate3(dest, {libvirt.VIR_MIGRATE_PARAM_URI: migration_lab.MIGRATION_URI}, libvirt.VIR_MIGRATE_LIVE)
+        assert dest.lookupByName(VM).isActive() and not dom.isActive()
+    finally:
+        dest.close()
+    source = take_until(hooks_lab, 2, 'the down runs on the source')
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in source] == [
+        ('down', 'migrate-out', 'routed'), ('down', 'migrate-out', 'bridge')]
+    assert routes() == []
+    arrived = take_until(hooks_lab, 2, 'the up runs on the destination', path=os.path.join(B_TOP, 'records'))
+    assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in arrived] == [
+        ('up', 'migrate-in', 'bridge'), ('up', 'migrate-in', 'routed')]
+    # the destination configured the routed NIC after the source let it go, and routes it now
+    assert float(source[0]['AT']) <= float(arrived[1]['AT'])
+    b_routes = [line.strip() for line in host_b.run('ip', '-4', 'route', 'show', 'table', TABLE).stdout.splitlines()]
+    assert b_routes == ['%s dev %s proto static scope link' % (ROUTED_IP, hooks_lab.nics[1]['target'])]

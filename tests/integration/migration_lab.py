@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A second KVM host on this machine, for live migrations: its own libvirtd and virtlogd in a network
+namespace, a private mount namespace and a UTS namespace of their own.
+
+libvirt refuses to migrate to the same host, by host name and host UUID: host B has its own host name
+(UTS namespace) and ``host_uuid``. Its /etc/libvirt (a copy of this machine's, without domains,
+networks or pools), /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
+directories under ``ROOT`` bind-mounted in its mount namespace; its control socket is reached from here
+at ``ROOT/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``ROOT/sock``, so host
+B needs no address at all. Its network namespace holds only what the test puts there (bridges, and the
+routes the NIC hooks add). Directories of the test can be shadowed in B by copies (``shadow``), so the
+same paths hold B's own hook settings, scripts and records.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import shutil
+import signal
+import time
+
+import lab
+
+NETNS = lab.LAB_PREFIX + 'migb'
+ROOT = '/var/tmp/kvmnt-migb'
+HOST_UUID = '6b1f0e2c-1111-4222-8333-944455556666'
+URI = 'qemu+unix:///system?socket=%s/run/libvirt-sock' % ROOT
+MIGRATION_URI = 'unix://%s/sock/migrate.sock' % ROOT
+BIND_MOUNTS = (('run', '/run/libvirt'), ('lib', '/var/lib/libvirt'), ('etc', '/etc/libvirt'),
+               ('log', '/var/log/libvirt'), ('cache', '/var/cache/libvirt'))
+# Host B's copy of /etc/libvirt has no domains, networks or pools of this machine.
+NOT_COPIED = ('qemu', 'storage')
+
+
+def _copy_config():
+    shutil.copytree('/etc/libvirt', os.path.join(ROOT, 'etc'), symlinks=True,
+                    ignore=lambda d, names: [n for n in names if d == '/etc/libvirt' and n in NOT_COPIED])
+    os.makedirs(os.path.join(ROOT, 'etc', 'qemu', 'networks'))
+    with open(os.path.join(ROOT, 'etc', 'libvirtd.conf'), 'a') as handle:
+        handle.write('\nhost_uuid = "%s"\n' % HOST_UUID)
+
+
+class HostB(object):
+    """Host B; ``shadow`` maps paths of this machine to directories B sees in their place."""
+
+    def __init__(self, shadow=None):
+        self.shadow = dict(shadow or {})
+
+    def up(self):
+        self.down()
+        for sub in ('run', 'lib/qemu', 'log', 'cache', 'sock'):
+            os.makedirs(os.path.join(ROOT, sub))
+        os.chmod(os.path.join(ROOT, 'sock'), 0o777)  # QEMU (libvirt-qemu) listens there
+        shutil.chown(os.path.join(ROOT, 'lib', 'qemu'), 'libvirt-qemu', 'libvirt-qemu')
+        _copy_config()
+        lab.sh('ip', 'netns', 'add', NETNS)
+        self.run('ip', 'link', 'set', 'lo', 'up', enter=False)
+        mounts = ['mount --bind %s %s' % (os.path.join(ROOT, src), dst) for src, dst in BIND_MOUNTS]
+        mounts += ['mount --bind %s %s' % (src, dst) for dst, src in sorted(self.shadow.items())]
+        script = ' && '.join(mounts + ['hostname %s' % NETNS, 'virtlogd -d -p %s/run/virtlogd.pid' % ROOT,
+                                       'libvirtd -d -p %s/run/libvirtd.pid' % ROOT])
+        lab.sh('ip', 'netns', 'exec', NETNS, 'unshare', '--mount', '--uts', '--propagation', 'private',
+               'sh', '-c', script)
+        self._wait_for_libvirt()
+
+    def _wait_for_libvirt(self):
+        for dummy in range(60):
+            if lab.sh('virsh', '-c', URI, 'version', check=False).returncode == 0:
+                return
+            time.sleep(0.5)
+        raise RuntimeError('the libvirtd of host B did not answer at %s' % URI)
+
+    def pid(self, name):
+        try:
+            with open(os.path.join(ROOT, 'run', name + '.pid')) as handle:
+                return int(handle.read().strip())
+        except (IOError, OSError, ValueError):
+            return None
+
+    def run(self, *cmd, **kwargs):
+        """Run a command in host B: its namespaces (all of them once libvirtd runs, else the network's)."""
+        enter = kwargs.pop('enter', True)
+        pid = self.pid('libvirtd') if enter else None
+        if pid:
+            return lab.sh('nsenter', '-t', str(pid), '-m', '-u', '-n', *cmd, **kwargs)
+        return lab.in_netns(NETNS, *cmd, **kwargs)
+
+    def down(self):
+        """Destroy B's domains, stop its daemons, remove its namespace and directories."""
+        if self._alive(self.pid('libvirtd')):
+            for name in lab.sh('virsh', '-c', URI, 'list', '--name', check=False).stdout.split():
+                lab.sh('virsh', '-c', URI, 'destroy', name, check=False)
+        for name in ('libvirtd', 'virtlogd'):
+            pid = self.pid(name)
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+        for dummy in range(50):
+            if not any(self._alive(self.pid(n)) for n in ('libvirtd', 'virtlogd')):
+                break
+            time.sleep(0.1)
+        lab.sh('ip', 'netns', 'del', NETNS, check=False)
+        shutil.rmtree(ROOT, ignore_errors=True)
+
+    @staticmethod
+    def _alive(pid):
+        if not pid:
+            return False
+        try:
+            with open('/proc/%d/stat' % pid) as handle:
+                return handle.read().split()[2] != 'Z'
+        except (IOError, OSError):
+            return False
