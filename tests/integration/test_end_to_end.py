@@ -79,7 +79,10 @@ def prepared_host(netboot_lab_up):  # pylint: disable=unused-argument
 
 @pytest.mark.parametrize('kind, extra, expected', [
     ('maas-network', [], ('network', 'maas', None)),
-    ('host-bridge', ['-e', 'vm_interfaces=eth0:name=br-kvmnt-lab0'], ('bridge', 'br-kvmnt-lab0', None)),
+    # with a routed NIC after the chosen one (no NIC hooks on this host: the module warns, nothing routes)
+    ('host-bridge', ['-e', 'vm_interfaces=eth0:name=br-kvmnt-lab0',
+                     '-e', '{"vm_routed_ips": ["198.18.253.9"], "vm_routed_table": 4253}'],
+     ('bridge', 'br-kvmnt-lab0', None)),
     ('macvlan', ['-e', 'vm_interfaces=eth0:name=kvmnt-lab1', '-e', 'vm_macvlan_mode=bridge'],
      ('macvlan', 'kvmnt-lab1', 'bridge')),
 ])
@@ -92,6 +95,12 @@ def test_vm_reaches_rack_dhcp(prepared_host, kind, extra, expected):  # pylint: 
         result = json.load(handle)
     attachment = result['attachments'][0]
     assert (attachment['type'], attachment['source'], attachment['mode']) == expected
+    routed = [nic for nic in result['interfaces'] if nic['type'] == 'routed']
+    if kind == 'host-bridge':
+        assert [(nic['ips'], nic['table']) for nic in routed] == [(['198.18.253.9'], 4253)]
+        assert result['interfaces'][0]['mac'] == result['pxe_mac']
+    else:
+        assert routed == []
     mac = result['pxe_mac']
     seen = netboot_lab.wait_for_discover(mac, 180)
     assert seen is not None, 'the rack DHCP never saw %s; log: %s' % (mac, open(netboot_lab.LOG).read()[-3000:])
