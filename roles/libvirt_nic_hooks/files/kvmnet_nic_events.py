@@ -120,6 +120,7 @@ class Listener(object):
         self.records = runner.Records(config['state_dir'])
         self.events = queue.Queue()
         self.stopping = False
+        self.unclaimed = {}  # uuid -> generation: inactive domains with a record, seen by one periodic check
 
     def on_lifecycle(self, conn, dom, event, detail, opaque):
         word = EVENTS.get(event)
@@ -146,24 +147,52 @@ class Listener(object):
         reason_word = PAUSED_REASONS.get(reason) if words == 'paused' else None
         return xml, nic_hooks.DomainStatus(True, words, reason_word, instance)
 
-    def reconcile(self, conn, uuid, event=None, detail=None):
-        xml, status = self.status_of(conn, uuid)
-        if status.state == 'paused' and status.reason == 'starting_up':
-            return  # its started hook is about to run and brings the NICs up
-        envs = nic_hooks.nic_environments(xml).envs if xml else []
-        if not envs and self.records.load(uuid) is None:
+    def reconcile(self, conn, uuid, event=None, detail=None, running_only=False):
+        for dummy in range(10):
+            seen = self.records.signature(uuid)
+            xml, status = self.status_of(conn, uuid)
+            if status.state == 'paused' and status.reason == 'starting_up':
+                return  # its started hook is about to run and brings the NICs up
+            if running_only and not status.active:
+                return  # it stopped just now: its stop event follows
+            envs = nic_hooks.nic_environments(xml).envs if xml else []
+            if not envs and self.records.load(uuid) is None:
+                return
+            reasons = nic_hooks.event_reasons(event, detail, status)
+            try:
+                plan, failures = runner.reconcile_domain(self.config, self.records, uuid, envs, status, reasons,
+                                                         seen=seen)
+                break
+            except runner.StaleStatus:
+                continue  # the hook acted meanwhile (a start): read the status again
+        else:
+            runner.LOG.warning('%s: the record kept changing; reconciling at the next event', uuid)
             return
-        reasons = nic_hooks.event_reasons(event, detail, status)
-        plan, failures = runner.reconcile_domain(self.config, self.records, uuid, envs, status, reasons)
         if plan.downs or plan.ups:
             runner.LOG.info('%s after %s %s: %d NIC(s) down, %d up, %d script failure(s)', uuid, event or 'reconcile',
                             detail or '', len(plan.downs), len(plan.ups), failures)
 
     def reconcile_all(self, conn):
+        """Every domain that runs or has NICs up: at start and after libvirtd comes back."""
         uuids = set(self.records.uuids())
         uuids.update(dom.UUIDString() for dom in conn.listAllDomains(self.libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE))
         for uuid in sorted(uuids):
             self.reconcile(conn, uuid)
+
+    def check_all(self, conn):
+        """The periodic check, for what no event reports. A record of a domain that is not running is
+        left to the stop event for one round (its down runs then get the event's reason, save or
+        migrate-out); if nothing touched it by the next round, its NICs go down (reason stop)."""
+        active = set(dom.UUIDString() for dom in conn.listAllDomains(self.libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE))
+        waiting, self.unclaimed = self.unclaimed, {}
+        for uuid in sorted(active | set(self.records.uuids())):
+            generation = self.records.signature(uuid)
+            if uuid in active:
+                self.reconcile(conn, uuid, running_only=True)
+            elif waiting.get(uuid) == generation:
+                self.reconcile(conn, uuid, 'stopped', 'unseen')
+            else:
+                self.unclaimed[uuid] = generation
 
     def connect(self):
         conn = self.libvirt.open(self.config['uri'])
@@ -177,7 +206,7 @@ class Listener(object):
         last_full = time.time()
         while not self.stopping:
             if time.time() - last_full > self.config['reconcile_interval']:
-                self.reconcile_all(conn)  # whatever no event told us (a start that failed after the hook)
+                self.check_all(conn)
                 last_full = time.time()
             try:
                 uuid, event, detail = self.events.get(timeout=1)

@@ -117,6 +117,21 @@ class Records(object):
             json.dump(record, handle, sort_keys=True)
         os.rename(tmp, path)
 
+    def signature(self, uuid):
+        """How many times the domain was reconciled (by the hook or the listener); 0 at first."""
+        try:
+            with open(self._path(uuid, '.generation')) as handle:
+                return int(handle.read().strip() or 0)
+        except (IOError, OSError, ValueError):
+            return 0
+
+    def bump(self, uuid):
+        """Count one more reconciliation (under the domain's lock)."""
+        path = self._path(uuid, '.generation')
+        with open(path + '.tmp', 'w') as handle:
+            handle.write('%d\n' % (self.signature(uuid) + 1))
+        os.rename(path + '.tmp', path)
+
     def uuids(self):
         return sorted(n[:-len('.json')] for n in os.listdir(self.state_dir) if n.endswith('.json'))
 
@@ -226,6 +241,9 @@ class HostNetwork(object):
 def routed_up(host, env):
     """Run the routed NIC's built-in up steps; -> the undo of each step that changed something."""
     tap = env['KVMNET_TAP']
+    if host.sysctl('net/ipv4/conf/%s/forwarding' % tap) is None:
+        LOG.warning('%s: tap %s does not exist (the VM is gone); nothing routed', describe(env), tap)
+        return []
     families = routed_nic.families(env['KVMNET_IPS'].split())
     rules = dict((f, host.rules(f)) for f in families)
     sysctls = dict((k, host.sysctl(k)) for f in families for k in routed_nic.sysctl_keys(tap, f))
@@ -266,10 +284,22 @@ def apply_plan(config, plan, host=None):
     return failures
 
 
-def reconcile_domain(config, records, uuid, envs, status, reasons, pending=None):
+class StaleStatus(Exception):
+    """The record changed while the domain's status was being read: read it again."""
+
+
+def reconcile_domain(config, records, uuid, envs, status, reasons, pending=None, seen=None):
     """Under the domain's lock: plan from its record, carry the plan out, keep the new record.
-    -> (plan, failures)."""
+    -> (plan, failures).
+
+    The listener reads the domain's status from libvirt before it takes the lock (libvirtd may hold the
+    domain while its hook waits for that lock). ``seen`` is the domain's signature from before that
+    read; if the hook reconciled the domain since, the status may be stale and StaleStatus is raised.
+    """
     with records.locked(uuid):
+        if seen is not None and records.signature(uuid) != seen:
+            raise StaleStatus(uuid)
+        records.bump(uuid)
         record = records.load(uuid)
         plan = nic_hooks.plan_nics(envs, status, record, reasons[0], reasons[1], pending=pending)
         failures = apply_plan(config, plan) if plan.downs or plan.ups else 0

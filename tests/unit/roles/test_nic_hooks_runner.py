@@ -126,3 +126,15 @@ def test_settings_file_overrides_the_defaults(tmp_path):
     assert config['fail_start'] is True and config['hooks_dir'] == '/srv/hooks'
     assert config['script_timeout'] == runner.DEFAULTS['script_timeout']
     assert runner.load_config(str(tmp_path / 'missing.json')) == runner.DEFAULTS
+
+
+def test_a_status_read_before_the_hook_acted_is_refused_as_stale(config):
+    records = runner.Records(config['state_dir'])
+    seen = records.signature('u-1')
+    status = events.nic_hooks.DomainStatus(False, 'shutoff', None, None)
+    runner.reconcile_domain(config, records, 'u-1', [], status, ('start', 'stop'))  # the hook, meanwhile
+    with pytest.raises(runner.StaleStatus):
+        runner.reconcile_domain(config, records, 'u-1', [], status, ('reconnect', 'reconnect'), seen=seen)
+    plan, failures = runner.reconcile_domain(config, records, 'u-1', [], status, ('reconnect', 'reconnect'),
+                                             seen=records.signature('u-1'))
+    assert plan == ([], [], None) and failures == 0
