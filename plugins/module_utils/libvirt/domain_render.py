@@ -33,16 +33,19 @@ def _child(parent, tag, **attrs):
     return elem
 
 
+def _insert_before(parent, elem, before):
+    """Put ``elem`` before ``parent``'s first ``before`` child, or last when there is none."""
+    anchor = parent.find(before) if before else None
+    if anchor is not None:
+        anchor.addprevious(elem)
+    else:
+        parent.append(elem)
+    return elem
+
+
 def _ensure(parent, tag, before=None):
     elem = parent.find(tag)
-    if elem is None:
-        elem = etree.Element(tag)
-        anchor = parent.find(before) if before else None
-        if anchor is not None:
-            anchor.addprevious(elem)
-        else:
-            parent.append(elem)
-    return elem
+    return elem if elem is not None else _insert_before(parent, etree.Element(tag), before)
 
 
 def _new_domain(spec):
@@ -140,12 +143,7 @@ def _set_routed_metadata(root, spec, identities):
             root.remove(metadata)
         return
     if metadata is None:
-        metadata = etree.Element('metadata')
-        anchor = root.find('memory')
-        if anchor is not None:
-            anchor.addprevious(metadata)
-        else:
-            root.append(metadata)
+        metadata = _ensure(root, 'metadata', before='memory')
     nics = etree.SubElement(metadata, tag, nsmap={'kvmnet': ROUTED_METADATA_NS})
     for nic, identity in routed:
         elem = etree.SubElement(nics, '{%s}nic' % ROUTED_METADATA_NS, mac=identity.mac)
@@ -196,12 +194,7 @@ def _place_nics(devices, spec, identities):
         if nic.index < len(existing_nics):
             elem = existing_nics[nic.index]
         else:
-            elem = etree.Element('interface')
-            anchor = devices.find('serial')
-            if anchor is not None:
-                anchor.addprevious(elem)
-            else:
-                devices.append(elem)
+            elem = _insert_before(devices, etree.Element('interface'), 'serial')
         _apply_nic(elem, nic, identity)
         nic_elems.append(elem)
     for extra in existing_nics[len(spec.nics):]:
