@@ -27,7 +27,6 @@ from collections import namedtuple
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import domain_interfaces, nic_mode
 
-MODES = ('bridge', 'network', 'macvlan', 'routed')
 REASONS = ('start', 'stop', 'migrate-in', 'migrate-out', 'restore', 'save', 'reconnect')
 # What identifies a NIC's hook run: when one of these changes, the NIC goes down and up again.
 IDENTITY = ('KVMNET_NIC_INDEX', 'KVMNET_TAP', 'KVMNET_MAC', 'KVMNET_MODE', 'KVMNET_LINK', 'KVMNET_NETWORK',

@@ -158,3 +158,12 @@ def test_routed_up_steps_leave_an_existing_rule_and_use_no_rule_in_main():
     assert [s.do[3] for s in steps] == ['add']  # the route only: rule exists, tap sysctls unknown (gone)
     main = routed_up_steps(dict(ROUTED, KVMNET_LINK='main', KVMNET_IPS='198.51.100.20'), {}, {})
     assert main[0].do[-4:] == ['table', 'main', 'proto', 'static'] and len(main) == 1
+
+
+def test_every_reason_given_is_one_of_the_documented_words():
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.nic_hooks import REASONS
+    statuses = (RUNNING, GONE, PAUSED_INCOMING, DomainStatus(True, 'paused', 'user', 7))
+    events = [(None, None), ('started', 'booted'), ('started', 'migrated'), ('started', 'restored'),
+              ('resumed', 'unpaused'), ('resumed', 'migrated'), ('suspended', 'migrated'), ('suspended', 'paused'),
+              ('stopped', 'saved'), ('stopped', 'migrated'), ('stopped', 'destroyed'), ('shutdown', 'host')]
+    assert {r for s in statuses for e, d in events for r in event_reasons(e, d, s)} <= set(REASONS)
