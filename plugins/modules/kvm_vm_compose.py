@@ -98,14 +98,21 @@ options:
         description:
           - C(routed) only, required there - the addresses the host routes to the NIC's tap (IPv4 and
             IPv6, each written in full, without a prefix length).
+          - Unicast addresses of global scope only - never unspecified (C(0.0.0.0), C(::)), loopback,
+            link-local, multicast or broadcast. The NIC hook on the host also refuses an address outside its
+            C(libvirt_nic_hooks_routed_prefixes), one the host holds or one another VM claims (see
+            docs/security.md).
           - Kept in the domain's metadata (namespace C(https://github.com/kvmnet/netboot/routed-nic)), where
             the NIC hooks read them.
         type: list
         elements: str
       table:
         description:
-          - C(routed) only - the routing table (a number) for the NIC's host routes, with an C(ip rule) that
-            sends the tap's traffic to that table. Default - the main table, no rule.
+          - C(routed) only, required there - the routing table (a number) for the NIC's host routes, with
+            C(ip rule)s that send the tap's traffic, and the host's traffic to the NIC's addresses, to that
+            table.
+          - Never 0, 253, 254 or 255 (the kernel's unspec, default, main and local tables); the NIC hook on the
+            host routes only in the tables of its C(libvirt_nic_hooks_routed_tables).
         type: int
       mode:
         description:
@@ -286,6 +293,7 @@ removed_volumes:
 '''
 
 import contextlib
+import json
 import os
 import time
 
@@ -300,13 +308,16 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import doma
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import DOMAIN_STATES, error_message, libvirt, lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import STATES, DomainFound, plan_compose, plan_removal, restart_required
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import IdentityConflict, nic_identities
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import (
     BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields)
 
-# Installed by the role kvmnet.netboot.libvirt_nic_hooks; it routes a routed NIC's addresses.
+# Installed by the role kvmnet.netboot.libvirt_nic_hooks; it routes a routed NIC's addresses, if its settings
+# (the role's default path) allow them.
 NIC_HOOK_PATH = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
+NIC_HOOK_SETTINGS = '/etc/kvmnet/nic-hooks.json'
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -576,12 +587,29 @@ def check_option_combinations(module):
         module.fail_json(msg='recreate does not apply to state absent; drop it')
 
 
-def warn_without_nic_hooks(module, spec):
-    """A routed NIC on a local host without the NIC hooks would get no route: say so."""
-    if any(nic.type == 'routed' for nic in spec.nics) and is_local_uri(module.params['uri']) \
-            and not os.path.exists(NIC_HOOK_PATH):
+def warn_about_routed_nics(module, spec):
+    """A routed NIC on a local host without the NIC hooks, or that their allow-lists refuse, gets no route:
+    say so (the VM is still defined; the hook decides when it starts)."""
+    routed = [nic for nic in spec.nics if nic.type == 'routed']
+    if not routed or not is_local_uri(module.params['uri']):
+        return
+    if not os.path.exists(NIC_HOOK_PATH):
         module.warn('%s has a routed interface but %s does not exist: nothing will route its addresses until the '
                     'role kvmnet.netboot.libvirt_nic_hooks is applied to this host' % (spec.name, NIC_HOOK_PATH))
+        return
+    try:
+        with open(NIC_HOOK_SETTINGS) as handle:
+            settings = json.load(handle)
+        policy = routed_claims.policy_from(settings.get('routed_prefixes'), settings.get('routed_tables'),
+                                           settings.get('routed_max_ips', 8))
+    except (IOError, OSError, ValueError, AttributeError):
+        return  # not readable here: the hook checks when the VM starts
+    for nic in routed:
+        try:
+            routed_claims.check_claim(nic.ips, nic.table, policy)
+        except routed_claims.ClaimRefused as exc:
+            module.warn('interfaces[%d]: the NIC hook of this host will refuse this routed NIC (%s): set '
+                        'libvirt_nic_hooks_routed_prefixes and libvirt_nic_hooks_routed_tables' % (nic.index, exc))
 
 
 def main():
@@ -595,7 +623,7 @@ def main():
     except SpecError as exc:
         module.fail_json(msg=str(exc))
     if module.params['state'] != 'absent':
-        warn_without_nic_hooks(module, spec)
+        warn_about_routed_nics(module, spec)
     action = remove if module.params['state'] == 'absent' else compose
     result = run_with_connection(module, lambda mod, conn: action(mod, conn, spec), 'VM %s' % spec.name,
                                  (ComposeError, HostLockTimeout))

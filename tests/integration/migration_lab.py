@@ -9,7 +9,8 @@ libvirt refuses to migrate to the same host, by host name and host UUID: host B 
 networks or pools), /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
 directories under ``ROOT`` bind-mounted in its mount namespace; its control socket is reached from here
 at ``ROOT/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``ROOT/sock``, so host
-B needs no address at all. Its network namespace holds only what the test puts there (bridges, and the
+B needs no address at all. ``ROOT`` is /run/kvmnet-lab/migb, root's alone (tools/lab_state.py): a crashed
+run's host B is found there and taken down. Its network namespace holds only what the test puts there (bridges, and the
 routes the NIC hooks add). Directories of the test can be shadowed in B by copies (``shadow``), so the
 same paths hold B's own hook settings, scripts and records.
 """
@@ -24,9 +25,10 @@ import signal
 import time
 
 import lab
+import lab_state
 
 NETNS = lab.LAB_PREFIX + 'migb'
-ROOT = '/var/tmp/kvmnt-migb'
+ROOT = os.path.join(lab_state.LAB_RUN, 'migb')
 HOST_UUID = '6b1f0e2c-1111-4222-8333-944455556666'
 URI = 'qemu+unix:///system?socket=%s/run/libvirt-sock' % ROOT
 MIGRATION_URI = 'unix://%s/sock/migrate.sock' % ROOT
@@ -52,6 +54,7 @@ class HostB(object):
 
     def up(self):
         self.down()
+        lab_state.state_dir('migb')
         for sub in ('run', 'lib/qemu', 'log', 'cache', 'sock'):
             os.makedirs(os.path.join(ROOT, sub))
         os.chmod(os.path.join(ROOT, 'sock'), 0o777)  # QEMU (libvirt-qemu) listens there

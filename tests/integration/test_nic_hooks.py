@@ -6,7 +6,8 @@
 Lab: a bridge made by the test (no addresses), the role installed with the test's own script, state and
 log directories, and a VM composed by kvm_vm_compose. The routed NIC's address is in 198.18.0.0/15 and
 routed in table 4251 only (the host's main table is never touched); its tap goes away with the VM.
-The test scripts in up.d/down.d append their KVMNET_* environment to a file, one line per run.
+The test scripts in up.d/down.d append their KVMNET_* environment to a file, one line per run. The role
+allows the lab's routed prefix and table only; the test bridge holds 198.18.251.1, an address of "the host".
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,11 +29,15 @@ P = lab.LAB_PREFIX
 BRIDGE = P + 'hbr0'
 VM = P + 'hookvm'
 ROUTED_IP = '198.18.251.7'
+HOST_IP = '198.18.251.1'
 TABLE = '4251'
 HOOK = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
 PLAYBOOK = os.path.join(os.path.dirname(__file__), 'playbooks', 'nic_hooks.yml')
+# One file per run, written aside and renamed into place: a reader never sees half a run nor loses one.
 RECORD_SCRIPT = """#!/bin/sh
-{ env | grep '^KVMNET_' | sort; echo "AT=$(date +%%s.%%N)"; } | paste -sd'|' >> %s
+at=$(date +%%s.%%N)
+{ env | grep '^KVMNET_' | sort; echo "AT=$at"; } | paste -sd'|' > %(dir)s/.run.$$
+mv %(dir)s/.run.$$ %(dir)s/$at.$$
 """
 FAIL_SCRIPT = """#!/bin/sh
 [ -e %s ] || exit 0
@@ -57,6 +62,8 @@ class HooksLab(object):
             'libvirt_nic_hooks_install_packages': False,
             # the periodic check runs often, so that it meets the hook at work
             'libvirt_nic_hooks_reconcile_interval': 2,
+            'libvirt_nic_hooks_routed_prefixes': ['198.18.251.0/24'],
+            'libvirt_nic_hooks_routed_tables': [int(TABLE)],
         }
 
     def role(self, state='present'):
@@ -106,12 +113,15 @@ class HooksLab(object):
 
 
 def take_records(path):
-    if not os.path.exists(path):
+    """The runs the record script wrote to directory ``path``, in the order they ran; they are removed."""
+    if not os.path.isdir(path):
         return []
-    with open(path) as handle:
-        lines = [line.strip() for line in handle if line.strip()]
-    os.unlink(path)
-    return [dict(item.split('=', 1) for item in line.split('|')) for line in lines]
+    runs = []
+    for name in sorted((n for n in os.listdir(path) if not n.startswith('.')), key=lambda n: float(n.rsplit('.', 1)[0])):
+        with open(os.path.join(path, name)) as handle:
+            runs.append(dict(item.split('=', 1) for item in handle.read().strip().split('|')))
+        os.unlink(os.path.join(path, name))
+    return runs
 
 
 def wait_for(predicate, what, timeout=10.0):
@@ -132,6 +142,18 @@ def rules(tap):
     return [line for line in lab.sh('ip', '-4', 'rule', 'show').stdout.splitlines() if 'iif %s ' % tap in line + ' ']
 
 
+def address_rules(address=ROUTED_IP):
+    return [line for line in lab.sh('ip', '-4', 'rule', 'show').stdout.splitlines() if 'to %s ' % address in line + ' ']
+
+
+def sysctl(tap, key):
+    try:
+        with open('/proc/sys/net/ipv4/conf/%s/%s' % (tap, key)) as handle:
+            return handle.read().strip()
+    except IOError:
+        return None
+
+
 def proxy_arp(tap):
     try:
         with open('/proc/sys/net/ipv4/conf/%s/proxy_arp' % tap) as handle:
@@ -150,10 +172,13 @@ def hooks_lab(libvirt_conn):
     try:
         lab.sh('ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
         lab.sh('ip', 'link', 'set', BRIDGE, 'up')
+        lab.sh('ip', 'addr', 'add', HOST_IP + '/32', 'dev', BRIDGE)
         hooks.role()
         for action in ('up', 'down'):
             directory = os.path.join(hooks.vars['libvirt_nic_hooks_dir'], action + '.d')
-            for name, text in (('10-record', RECORD_SCRIPT % hooks.records), ('20-fail', FAIL_SCRIPT % hooks.fail_flag)):
+            os.makedirs(hooks.records, exist_ok=True)
+            for name, text in (('10-record', RECORD_SCRIPT % {'dir': hooks.records}),
+                               ('20-fail', FAIL_SCRIPT % hooks.fail_flag)):
                 with open(os.path.join(directory, name), 'w') as handle:
                     handle.write(text)
                 os.chmod(os.path.join(directory, name), 0o755)
@@ -165,13 +190,15 @@ def hooks_lab(libvirt_conn):
         hooks.nics = result['interfaces']
         yield hooks
     finally:
-        lab.remove_stale_libvirt(libvirt_conn)
-        try:
-            wait_for(lambda: not hooks.domain_records(), 'the listener to bring the NICs down')
-        finally:
-            hooks.role('absent')
-            tear_down_routing(hooks)
-            shutil.rmtree(top, ignore_errors=True)
+        # every step runs even when one before it fails
+        for step in (lambda: lab.remove_stale_libvirt(libvirt_conn),
+                     lambda: wait_for(lambda: not hooks.domain_records(), 'the listener to bring the NICs down'),
+                     lambda: hooks.role('absent'), lambda: tear_down_routing(hooks),
+                     lambda: shutil.rmtree(top, ignore_errors=True)):
+            try:
+                step()
+            except Exception as exc:  # pylint: disable=broad-except
+                print('teardown: %s' % exc)
 
 
 def tear_down_routing(hooks):
@@ -179,15 +206,17 @@ def tear_down_routing(hooks):
     for tap in [nic['target'] for nic in getattr(hooks, 'nics', [])]:
         while rules(tap):
             lab.sh('ip', '-4', 'rule', 'del', 'iif', tap, 'table', TABLE, check=False)
+    while address_rules():
+        lab.sh('ip', '-4', 'rule', 'del', 'to', ROUTED_IP, 'table', TABLE, check=False)
     lab.sh('ip', '-4', 'route', 'flush', 'table', TABLE, check=False)
     lab.sh('ip', 'link', 'del', BRIDGE, check=False)
 
 
-def stop_vm(hooks_lab):
-    """Destroy the VM and wait until the listener has taken both NICs down."""
+def stop_vm(hooks_lab, downs=2):
+    """Destroy the VM and wait until the listener has taken its NICs down."""
     hooks_lab.take_records()
     hooks_lab.domain().destroy()
-    take_until(hooks_lab, 2, 'the down runs of the destroy')
+    take_until(hooks_lab, downs, 'the down runs of the destroy')
     assert routes() == []
 
 
@@ -209,7 +238,8 @@ def test_start_runs_up_once_per_nic_and_routes_the_routed_nic(hooks_lab):
             got['routed']['KVMNET_IPS']) == (routed['target'], routed['mac'], TABLE, ROUTED_IP)
     assert got['routed']['KVMNET_VM'] == VM and got['routed']['KVMNET_VM_UUID'] == hooks_lab.domain().UUIDString()
     assert routes() == ['%s dev %s proto static scope link' % (ROUTED_IP, routed['target'])]
-    assert len(rules(routed['target'])) == 1 and proxy_arp(routed['target']) == '1'
+    assert len(rules(routed['target'])) == 1 and len(address_rules()) == 1
+    assert proxy_arp(routed['target']) == '1' and sysctl(routed['target'], 'rp_filter') == '1'
 
 
 def test_kvm_network_facts_reports_the_routed_tap(hooks_lab):
@@ -228,7 +258,7 @@ def test_destroy_runs_down_once_per_nic_and_removes_what_up_added(hooks_lab):
     records += hooks_lab.take_records()
     assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in records] == [
         ('down', 'stop', 'routed'), ('down', 'stop', 'bridge')]
-    assert routes() == [] and rules(routed_tap) == [] and proxy_arp(routed_tap) is None
+    assert routes() == [] and rules(routed_tap) == [] and address_rules() == [] and proxy_arp(routed_tap) is None
 
 
 def save_and_restore_paused(hooks_lab):
@@ -257,7 +287,7 @@ def test_restore_paused_brings_the_routed_nic_up_only_on_resume(hooks_lab):
     hooks_lab.domain().resume()
     wait_for(routes, 'the route after the resume', timeout=2.0)
     assert time.time() - started < 2.0
-    wait_for(lambda: os.path.exists(hooks_lab.records), 'the routed up record')
+    wait_for(lambda: [n for n in os.listdir(hooks_lab.records) if not n.startswith('.')], 'the routed up record')
     time.sleep(0.3)
     assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in hooks_lab.take_records()] == [
         ('up', 'restore', 'routed')]
@@ -326,7 +356,10 @@ def test_fail_start_refuses_to_start_the_vm(hooks_lab):
 def take_until(hooks_lab, count, what, path=None):
     path = path or hooks_lab.records
     records = []
-    wait_for(lambda: len(records.extend(take_records(path)) or records) >= count, what)
+    try:
+        wait_for(lambda: len(records.extend(take_records(path)) or records) >= count, what)
+    except AssertionError as exc:
+        raise AssertionError('%s; %d run(s) seen; the hooks log ends with:\n%s' % (exc, len(records), hooks_lab.log()[-3000:]))
     time.sleep(0.3)
     return records + take_records(path)
 
@@ -358,18 +391,70 @@ def test_restore_running_and_managed_save_bring_the_routed_nic_up_once_it_runs(h
     assert len(routes()) == 1
 
 
-B_TOP = '/var/tmp/kvmnt-migb-top'
+def forged(xml, ips=None, table=None):
+    """The domain's definition with its routed NIC's metadata changed, as `virsh define` of an edited XML."""
+    from lxml import etree  # pylint: disable=import-outside-toplevel
+    root = etree.fromstring(xml.encode())
+    nic = root.find('metadata/{https://github.com/kvmnet/netboot/routed-nic}nics/'
+                    '{https://github.com/kvmnet/netboot/routed-nic}nic')
+    if table is not None:
+        nic.set('table', table)
+    if ips is not None:
+        for old in list(nic):
+            nic.remove(old)
+        for ip in ips:
+            etree.SubElement(nic, '{https://github.com/kvmnet/netboot/routed-nic}ip').text = ip
+    return etree.tostring(root, encoding='unicode')
+
+
+@pytest.mark.parametrize('ips, table, why', [
+    ([HOST_IP], None, '%s is held by an interface of this host' % HOST_IP),
+    (['0.0.0.0'], None, '0.0.0.0 is a "this network" address'),
+    (None, '255', "table 255 is the kernel's local table"),
+    (['198.18.251.8\n$(touch /tmp/kvmnt-pwned) *'], None, 'is not an IPv4 or IPv6 address'),
+])
+def test_a_vm_redefined_to_claim_what_it_may_not_gets_no_route_and_no_rule(hooks_lab, ips, table, why):
+    """H1: the metadata of a defined VM is edited (virsh define) to claim the host's address, 0.0.0.0 or the
+    local table; the VM starts (fail_start is off) with its bridged NIC up, and nothing is routed."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    routed_tap = hooks_lab.nics[1]['target']
+    dom = hooks_lab.domain()
+    if dom.isActive():
+        stop_vm(hooks_lab)
+    legit = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    hooks_lab.conn.defineXML(forged(legit, ips, table))
+    try:
+        hooks_lab.take_records()
+        hooks_lab.domain().create()
+        time.sleep(1)  # the listener's events for the start have been handled
+        assert [(r['KVMNET_ACTION'], r['KVMNET_MODE']) for r in hooks_lab.take_records()] == [('up', 'bridge')]
+        assert routes() == [] and rules(routed_tap) == [] and address_rules() == []
+        for where in ('255', 'main'):
+            assert routed_tap not in lab.sh('ip', '-4', 'route', 'show', 'table', where).stdout
+        assert not [line for line in lab.sh('ip', '-4', 'rule', 'show').stdout.splitlines() if 'lookup local' in line
+                    and 'iif' in line]
+        assert sysctl(routed_tap, 'proxy_arp') == '0' and not os.path.exists('/tmp/kvmnt-pwned')
+        assert why in hooks_lab.log() and 'refused, not brought up' in hooks_lab.log()
+    finally:
+        stop_vm(hooks_lab, downs=1)
+        hooks_lab.conn.defineXML(legit)
+    # the legitimate definition routes again
+    hooks_lab.domain().create()
+    wait_for(routes, 'the route of the legitimate VM')
+    take_until(hooks_lab, 2, 'the up runs of the legitimate VM')
 
 
 @pytest.fixture
 def host_b(hooks_lab):
     """Host B with the same hook installed (its libvirt config is a copy of this machine's, hook
     included) and its own copy of the hook settings, scripts and records at the same paths."""
-    shutil.rmtree(B_TOP, ignore_errors=True)
-    shutil.copytree(hooks_lab.top, B_TOP, symlinks=True,
+    b_top = os.path.join(tempfile.mkdtemp(prefix='kvmnt-migb-top-', dir='/var/tmp'), 'top')
+    shutil.copytree(hooks_lab.top, b_top, symlinks=True,
                     ignore=lambda d, names: [n for n in names if d == hooks_lab.top and n in (
                         'state', 'records', 'log', 'listener.pid', 'vars.json')])
-    host = migration_lab.HostB(shadow={hooks_lab.top: B_TOP})
+    os.makedirs(os.path.join(b_top, 'records'))
+    host = migration_lab.HostB(shadow={hooks_lab.top: b_top})
+    host.top = b_top
     try:
         host.up()
         host.run('ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
@@ -378,15 +463,15 @@ def host_b(hooks_lab):
                                                          'kvmnet_nic_events.py'),
                         '--config', hooks_lab.vars['libvirt_nic_hooks_config'], 'listen', '--supervise',
                         '--pidfile', hooks_lab.vars['libvirt_nic_hooks_pidfile']).returncode == 0
-        wait_for(lambda: 'listening' in (open(os.path.join(B_TOP, 'log')).read()
-                                         if os.path.exists(os.path.join(B_TOP, 'log')) else ''),
+        wait_for(lambda: 'listening' in (open(os.path.join(b_top, 'log')).read()
+                                         if os.path.exists(os.path.join(b_top, 'log')) else ''),
                  "host B's listener to connect")
         yield host
     finally:
         host.run('/usr/bin/python3', os.path.join(hooks_lab.vars['libvirt_nic_hooks_lib_dir'], 'kvmnet_nic_events.py'),
                  'stop', '--pidfile', hooks_lab.vars['libvirt_nic_hooks_pidfile'], check=False)
         host.down()
-        shutil.rmtree(B_TOP, ignore_errors=True)
+        shutil.rmtree(os.path.dirname(b_top), ignore_errors=True)
 
 
 def test_live_migration_moves_the_routed_nic_only_once_the_guest_runs_on_the_destination(hooks_lab, host_b):
@@ -404,7 +489,7 @@ def test_live_migration_moves_the_routed_nic_only_once_the_guest_runs_on_the_des
     assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in source] == [
         ('down', 'migrate-out', 'routed'), ('down', 'migrate-out', 'bridge')]
     assert routes() == []
-    arrived = take_until(hooks_lab, 2, 'the up runs on the destination', path=os.path.join(B_TOP, 'records'))
+    arrived = take_until(hooks_lab, 2, 'the up runs on the destination', path=os.path.join(host_b.top, 'records'))
     assert [(r['KVMNET_ACTION'], r['KVMNET_REASON'], r['KVMNET_MODE']) for r in arrived] == [
         ('up', 'migrate-in', 'bridge'), ('up', 'migrate-in', 'routed')]
     # the destination configured the routed NIC after the source let it go, and routes it now

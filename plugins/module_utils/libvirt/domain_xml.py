@@ -26,7 +26,8 @@ def nic_mode(nic):
 
 
 def routed_details(root):
-    """{mac: (ips, table)} from a domain's kvmnet metadata; ``table`` is None for the main table."""
+    """{mac: (ips, table)} from a domain's kvmnet metadata, as claimed there (the NIC hook checks them:
+    nic_hooks.routed_claims); ``table`` is None when it is missing or not a number."""
     details = {}
     for elem in root.iter('{%s}nic' % ROUTED_METADATA_NS):
         ips = [ip.text.strip() for ip in elem.findall('{%s}ip' % ROUTED_METADATA_NS) if ip.text and ip.text.strip()]

@@ -22,10 +22,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import domain_interfaces, nic_mode
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.routed_claims import ClaimRefused
 
 REASONS = ('start', 'stop', 'migrate-in', 'migrate-out', 'restore', 'save', 'reconnect')
 # What identifies a NIC's hook run: when one of these changes, the NIC goes down and up again.
@@ -39,23 +41,71 @@ LEAVING_PAUSE_REASONS = ('migration', 'postcopy', 'postcopy-failed')
 DomainStatus = namedtuple('DomainStatus', 'active state reason instance')
 NicPlan = namedtuple('NicPlan', 'downs ups record')
 # ``envs``: one environment (KVMNET_* variables, without ACTION and REASON) per NIC, in domain XML order;
-# ``instance``: the domain id of the running instance (None for an inactive definition).
-DomainNics = namedtuple('DomainNics', 'uuid instance envs')
+# ``instance``: the domain id of the running instance (None for an inactive definition); ``claims``: per
+# NIC, (addresses, table) as the XML claims them for a routed NIC, else None. A routed NIC's KVMNET_IPS and
+# KVMNET_LINK stay empty until ``screen`` has checked its claim.
+DomainNics = namedtuple('DomainNics', 'uuid instance envs claims')
+# ``envs``: the NICs that may be brought up; ``refused``: the others, each env with KVMNET_REFUSED (why).
+Screened = namedtuple('Screened', 'envs refused')
+
+UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z')
+# A tap name the kernel accepts and that is safe in a /proc/sys path: no "/", no blank, not "." or "..".
+TAP_RE = re.compile(r'(?!\.{1,2}\Z)[A-Za-z0-9_.:@-]{1,15}\Z')
+MAC_RE = re.compile(r'[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z')
+CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
 
 
 def nic_environments(domain_xml):
     """DomainNics of a domain document (libvirt's live XML, or what the qemu hook gets on stdin)."""
     root = parse_xml(domain_xml, 'domain')
-    envs = []
+    envs, claims = [], []
     for index, nic in enumerate(domain_interfaces(root)):
         mode = nic_mode(nic)
-        link = {'network': nic['network'], 'routed': str(nic['table'] or 'main')}.get(mode, nic['source'])
+        link = {'network': nic['network'], 'routed': ''}.get(mode, nic['source'])
         envs.append({'KVMNET_VM': root.findtext('name') or '', 'KVMNET_VM_UUID': root.findtext('uuid') or '',
                      'KVMNET_NIC_INDEX': str(index), 'KVMNET_TAP': nic['target'] or '', 'KVMNET_MAC': nic['mac'] or '',
                      'KVMNET_MODE': mode, 'KVMNET_LINK': link or '', 'KVMNET_NETWORK': nic['network'] or '',
-                     'KVMNET_IPS': ' '.join(nic['ips'])})
+                     'KVMNET_IPS': ''})
+        claims.append((nic['ips'], nic['table']) if mode == 'routed' else None)
     instance = to_int(root.get('id'))
-    return DomainNics(root.findtext('uuid'), instance if instance is not None and instance >= 0 else None, envs)
+    return DomainNics(root.findtext('uuid'), instance if instance is not None and instance >= 0 else None, envs,
+                      claims)
+
+
+def env_problem(env):
+    """Why a NIC's environment cannot be handed to scripts run as root, or None."""
+    for key, value in sorted(env.items()):
+        if CONTROL_RE.search(value):
+            return '%s holds a control character' % key
+    if not UUID_RE.match(env['KVMNET_VM_UUID']):
+        return 'the domain UUID %r is not a UUID' % env['KVMNET_VM_UUID']
+    if env['KVMNET_TAP'] and not TAP_RE.match(env['KVMNET_TAP']):
+        return 'tap %r is not an interface name' % env['KVMNET_TAP']
+    if env['KVMNET_MODE'] == 'routed' and not env['KVMNET_TAP']:
+        return 'a routed NIC has no tap'
+    if env['KVMNET_MAC'] and not MAC_RE.match(env['KVMNET_MAC']):
+        return 'MAC %r is not a MAC address' % env['KVMNET_MAC']
+    return None
+
+
+def screen(nics, check_claim):
+    """Screened: the NICs whose environment is safe and whose routed claim ``check_claim(ips, table)`` accepts
+    (it returns the canonical addresses and the table, or raises ClaimRefused), with KVMNET_IPS and KVMNET_LINK
+    filled in from the accepted claim; the rest refused, with the reason."""
+    envs, refused = [], []
+    for env, claim in zip(nics.envs, nics.claims):
+        problem = env_problem(env)
+        if problem is None and claim is not None:
+            try:
+                ips, table = check_claim(claim[0], claim[1])
+                env = dict(env, KVMNET_IPS=' '.join(ips), KVMNET_LINK=str(table))
+            except ClaimRefused as exc:
+                problem = str(exc)
+        if problem is None:
+            envs.append(env)
+        else:
+            refused.append(dict(env, KVMNET_REFUSED=problem))
+    return Screened(envs, refused)
 
 
 def wants_up(env, status, pending):
@@ -85,13 +135,21 @@ def current_pending(record, status):
     return record.get('pending')
 
 
-def plan_nics(envs, status, record, up_reason, down_reason, pending=None):
-    """NicPlan: the environments to run down (recorded ones, last NIC first) and up (in order), and the
-    record to keep afterwards (None when nothing is up any more).
+def newly_refused(refused, record):
+    """The refused NICs the record does not already list as refused for the same reason (to log once)."""
+    known = set((r.get('KVMNET_NIC_INDEX'), r.get('KVMNET_REFUSED')) for r in (record or {}).get('refused') or [])
+    return [r for r in refused if (r['KVMNET_NIC_INDEX'], r['KVMNET_REFUSED']) not in known]
 
-    ``record`` is what the last plan left: ``{'instance', 'pending', 'up': [env, ...]}``. NICs recorded
-    for another run of the domain (a stop nobody saw) go down first, with reason ``stop``. ``pending``
-    overrides the record's (the started hook of an incoming domain sets it); it clears once the domain runs.
+
+def plan_nics(envs, status, record, up_reason, down_reason, pending=None, refused=()):
+    """NicPlan: the environments to run down (recorded ones, last NIC first) and up (in order), and the
+    record to keep afterwards (None when nothing is up, pending or refused any more).
+
+    ``record`` is what the last plan left: ``{'instance', 'pending', 'up': [env, ...], 'refused': [...]}``.
+    NICs recorded for another run of the domain (a stop nobody saw) go down first, with reason ``stop``.
+    ``pending`` overrides the record's (the started hook of an incoming domain sets it); it clears once the
+    domain runs. ``envs`` are the screened NICs; ``refused`` the others (never brought up, kept in the record
+    while the domain is active). A NIC that is up and then refused (its claim is no longer allowed) goes down.
     """
     record = record or {}
     same_run = status.active and record.get('instance') == status.instance
@@ -113,8 +171,9 @@ def plan_nics(envs, status, record, up_reason, down_reason, pending=None):
     ups.sort(key=lambda env: int(env['KVMNET_NIC_INDEX']))
     downs.sort(key=lambda env: -int(env['KVMNET_NIC_INDEX']))
     up_now = sorted(kept + ups, key=lambda env: int(env['KVMNET_NIC_INDEX']))
-    keep = status.active and (up_now or pending)
-    new_record = {'instance': status.instance, 'pending': pending, 'up': up_now} if keep else None
+    refused = list(refused) if status.active else []
+    keep = status.active and (up_now or pending or refused)
+    new_record = {'instance': status.instance, 'pending': pending, 'up': up_now, 'refused': refused} if keep else None
     return NicPlan(downs, ups, new_record)
 
 

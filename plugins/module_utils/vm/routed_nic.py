@@ -3,8 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The built-in up step of a routed NIC, as Ganeti's routed mode does it: a host route for each of the
-NIC's addresses to its tap (in the NIC's routing table, with an ``ip rule`` that sends what comes in on the
-tap to that table), proxy ARP / proxy NDP and forwarding on the tap.
+NIC's addresses to its tap in the NIC's routing table, an ``ip rule`` that sends what comes in on the tap to
+that table and one per address that sends what goes to it there too, proxy ARP / proxy NDP and forwarding on
+the tap, and strict reverse-path filtering (``rp_filter=1``) so that the VM cannot send from an address it
+was not given. The per-address rule is what lets the strict filter pass the VM's own traffic: the kernel
+checks a source address by routing back to it from the host, which reaches the NIC's table only through
+that rule. The addresses and the table were checked first (nic_hooks.routed_claims).
 
 Each step carries its own undo. The runner records the undo of the steps that changed something, so the
 down step removes exactly what up added: a route that was already there, a rule that already existed or a
@@ -30,19 +34,23 @@ def families(ips):
 
 
 def sysctl_keys(tap, family):
+    """The /proc/sys keys a routed tap gets set to 1 for ``family``. IPv6 has no rp_filter sysctl."""
     if family == '4':
-        return ['net/ipv4/conf/%s/proxy_arp' % tap, 'net/ipv4/conf/%s/forwarding' % tap]
+        return ['net/ipv4/conf/%s/proxy_arp' % tap, 'net/ipv4/conf/%s/forwarding' % tap,
+                'net/ipv4/conf/%s/rp_filter' % tap]
     return ['net/ipv6/conf/%s/proxy_ndp' % tap, 'net/ipv6/conf/%s/forwarding' % tap]
 
 
-def _has_rule(rules, tap, table):
-    return any(rule.get('iif') == tap and str(rule.get('table')) == table for rule in rules or [])
+def _has_rule(rules, table, iif=None, dst=None):
+    """The rule ``iif TAP table T`` or ``to ADDRESS table T`` (exactly that selector) is there already."""
+    return any(str(rule.get('table')) == table and rule.get('iif') == iif and rule.get('dst') == dst
+               and not rule.get('dstlen') and rule.get('src', 'all') == 'all' for rule in rules or [])
 
 
 def routed_up_steps(env, rules, sysctls):
     """The steps to bring a routed NIC up. ``rules``: {'4': [rule...], '6': [...]} from ``ip -j -<f> rule
     show``; ``sysctls``: {path below /proc/sys: current value} for ``sysctl_keys`` of the tap."""
-    tap, table = env['KVMNET_TAP'], env.get('KVMNET_LINK') or 'main'
+    tap, table = env['KVMNET_TAP'], env['KVMNET_LINK']
     ips = env.get('KVMNET_IPS', '').split()
     steps = []
     for ip in ips:
@@ -52,8 +60,12 @@ def routed_up_steps(env, rules, sysctls):
         steps.append(RoutedStep('route %s to %s (table %s)' % (dst, tap, table),
                                 ['ip', '-' + family, 'route', 'add', dst] + where + ['proto', 'static'],
                                 ['ip', '-' + family, 'route', 'del', dst] + where, True))
+        if not _has_rule(rules.get(family), table, dst=ip):
+            steps.append(RoutedStep('IPv%s rule to %s table %s' % (family, dst, table),
+                                    ['ip', '-' + family, 'rule', 'add', 'to', dst, 'table', table],
+                                    ['ip', '-' + family, 'rule', 'del', 'to', dst, 'table', table], False))
     for family in families(ips):
-        if table != 'main' and not _has_rule(rules.get(family), tap, table):
+        if not _has_rule(rules.get(family), table, iif=tap):
             steps.append(RoutedStep('IPv%s rule iif %s table %s' % (family, tap, table),
                                     ['ip', '-' + family, 'rule', 'add', 'iif', tap, 'table', table],
                                     ['ip', '-' + family, 'rule', 'del', 'iif', tap, 'table', table], False))

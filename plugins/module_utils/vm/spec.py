@@ -11,16 +11,13 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES, mac_problem
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims
 
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
 MAX_NAME = 64
 MIN_MEMORY_MIB = 128
 INTERFACE_TYPES = ('network', 'bridge', 'macvlan', 'routed')
-# ip rule/route table ids; 253-255 are the kernel's default, main and local tables.
-MAX_TABLE = 2 ** 32 - 1
-RESERVED_TABLES = (253, 254, 255)
 BOOT_DEVICES = ('network', 'hd')
 DISK_FORMATS = ('qcow2', 'raw')
 DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
@@ -35,7 +32,7 @@ class SpecError(ValueError):
 
 
 # ``mode`` is a macvlan mode in MAAS's words (None for other types). A routed NIC has no ``source``; its
-# ``ips`` (canonical text) are routed to its tap, in routing table ``table`` (None: main).
+# ``ips`` (canonical text) are routed to its tap, in routing table ``table`` (None for the other types).
 NicSpec = namedtuple('NicSpec', 'index type source mode mac model boot ips table', defaults=((), None))
 DiskSpec = namedtuple('DiskSpec', 'index size_gib pool format bus volume')
 
@@ -103,36 +100,22 @@ def _mac_and_model(raw, where):
 
 
 def _routed_nic(index, raw, where):
-    """A tap the host routes ``ips`` to (Ganeti's routed mode); the NIC hooks add the routes."""
+    """A tap the host routes ``ips`` to (Ganeti's routed mode), in routing table ``table``; the NIC hooks add
+    the routes. The addresses and the table follow the hook's rules (nic_hooks.routed_claims)."""
     if raw.get('source') or raw.get('mode'):
         raise SpecError('%s: a routed interface has no source or mode (the host routes its ips to its tap)' % where)
-    ips = raw.get('ips')
-    if not isinstance(ips, (list, tuple)) or not ips:
+    if not isinstance(raw.get('ips'), (list, tuple)) or not raw.get('ips'):
         raise SpecError('%s.ips: a routed interface needs the list of addresses to route to it' % where)
-    canonical = []
-    for ip in ips:
-        try:
-            canonical.append(ip_math.host_address(ip)[1])
-        except ValueError as exc:
-            raise SpecError('%s.ips: %s' % (where, exc))
-    if len(set(canonical)) != len(canonical):
-        raise SpecError('%s.ips lists an address twice: %s' % (where, ', '.join(canonical)))
-    mac, model = _mac_and_model(raw, where)
-    return NicSpec(index, 'routed', None, None, mac, model, bool(raw.get('boot', False)), tuple(canonical),
-                   _table(raw.get('table'), where))
-
-
-def _table(value, where):
-    if value is None or value == '':
-        return None
+    if raw.get('table') is None or raw.get('table') == '':
+        raise SpecError('%s.table: a routed interface needs a routing table of its own (a number the host\'s '
+                        'libvirt_nic_hooks_routed_tables allows; the NIC hook never routes in main)' % where)
     try:
-        table = int(value)
-    except (TypeError, ValueError):
-        raise SpecError('%s.table must be a routing table number, got %r' % (where, value))
-    if not 1 <= table <= MAX_TABLE or table in RESERVED_TABLES:
-        raise SpecError('%s.table must be 1-%d and not 253-255 (the kernel\'s default, main and local tables; '
-                        'leave table out to route in main), got %s' % (where, MAX_TABLE, table))
-    return table
+        ips = routed_claims.routed_addresses(raw['ips'])
+        table = routed_claims.routed_table(raw['table'])
+    except routed_claims.ClaimRefused as exc:
+        raise SpecError('%s: %s' % (where, exc))
+    mac, model = _mac_and_model(raw, where)
+    return NicSpec(index, 'routed', None, None, mac, model, bool(raw.get('boot', False)), ips, table)
 
 
 def _disk(name, index, raw):

@@ -72,21 +72,26 @@ def incoming_reason(config, records, name):
     return reason if b'-incoming' in args else None
 
 
+def records_of(config):
+    return runner.Records(config['state_dir'], config['lock_timeout'])
+
+
 def hook_started(config, name, xml):
-    records = runner.Records(config['state_dir'])
+    records = records_of(config)
     pending = incoming_reason(config, records, name)
     nics = nic_hooks.nic_environments(xml)
     status = nic_hooks.DomainStatus(True, 'starting', None, nics.instance)
     reasons = (pending or 'start', 'stop')
-    dummy, failures = runner.reconcile_domain(config, records, nics.uuid, nics.envs, status, reasons, pending=pending)
+    done = runner.reconcile_domain(config, records, nics.uuid, nics, status, reasons, pending=pending)
     if pending:
         runner.LOG.info('%s came in (%s): routed NICs wait until it runs', name, pending)
+    failures = done.failures + len(done.refused)
     if failures and config['fail_start']:
-        runner.LOG.error('%s: %d NIC hook script(s) failed and fail_start is set: libvirt will not start it',
-                         name, failures)
+        runner.LOG.error('%s: %d NIC hook script(s) failed or NIC(s) were refused, and fail_start is set: libvirt '
+                         'will not start it', name, failures)
         # libvirt sends no lifecycle event for a start that never happened: take the NICs down now
         gone = nic_hooks.DomainStatus(False, 'shutoff', None, None)
-        runner.reconcile_domain(config, records, nics.uuid, nics.envs, gone, ('start', 'stop'))
+        runner.reconcile_domain(config, records, nics.uuid, nics, gone, ('start', 'stop'))
         return 1
     return 0
 
@@ -99,10 +104,14 @@ def hook(config, args):
     name, operation, sub = (list(args) + ['', '', ''])[:3]
     try:
         if operation in ('migrate', 'restore') and sub == 'begin':
-            runner.Records(config['state_dir']).mark_incoming(name, operation)
+            records_of(config).mark_incoming(name, operation)
             return 0
         if operation == 'started' and sub == 'begin':
             return hook_started(config, name, xml)
+    except runner.LockTimeout as exc:
+        runner.LOG.error('hook %s %s %s: %s; the NICs were not brought up now (the listener will)', name, operation,
+                         sub, exc)
+        return 1 if config['fail_start'] and operation == 'started' else 0
     except Exception:  # pylint: disable=broad-except
         runner.LOG.exception('hook %s %s %s failed', name, operation, sub)
         return 1 if config['fail_start'] and operation == 'started' else 0
@@ -117,7 +126,7 @@ class Listener(object):
     def __init__(self, config, libvirt):
         self.config = config
         self.libvirt = libvirt
-        self.records = runner.Records(config['state_dir'])
+        self.records = records_of(config)
         self.events = queue.Queue()
         self.stopping = False
         self.unclaimed = {}  # uuid -> generation: inactive domains with a record, seen by one periodic check
@@ -149,28 +158,30 @@ class Listener(object):
 
     def reconcile(self, conn, uuid, event=None, detail=None, running_only=False):
         for dummy in range(10):
-            seen = self.records.signature(uuid)
+            seen = self.records.generation(uuid)
             xml, status = self.status_of(conn, uuid)
             if status.state == 'paused' and status.reason == 'starting_up':
                 return  # its started hook is about to run and brings the NICs up
             if running_only and not status.active:
                 return  # it stopped just now: its stop event follows
-            envs = nic_hooks.nic_environments(xml).envs if xml else []
-            if not envs and self.records.load(uuid) is None:
+            nics = nic_hooks.nic_environments(xml) if xml else None
+            if not (nics and nics.envs) and self.records.load(uuid) is None:
                 return
             reasons = nic_hooks.event_reasons(event, detail, status)
             try:
-                plan, failures = runner.reconcile_domain(self.config, self.records, uuid, envs, status, reasons,
-                                                         seen=seen)
+                done = runner.reconcile_domain(self.config, self.records, uuid, nics, status, reasons, seen=seen)
                 break
             except runner.StaleStatus:
                 continue  # the hook acted meanwhile (a start): read the status again
+            except runner.LockTimeout as exc:
+                runner.LOG.warning('%s: %s; reconciling at the next check', uuid, exc)
+                return
         else:
             runner.LOG.warning('%s: the record kept changing; reconciling at the next event', uuid)
             return
-        if plan.downs or plan.ups:
+        if done.plan.downs or done.plan.ups:
             runner.LOG.info('%s after %s %s: %d NIC(s) down, %d up, %d script failure(s)', uuid, event or 'reconcile',
-                            detail or '', len(plan.downs), len(plan.ups), failures)
+                            detail or '', len(done.plan.downs), len(done.plan.ups), done.failures)
 
     def reconcile_all(self, conn):
         """Every domain that runs or has NICs up: at start and after libvirtd comes back."""
@@ -184,15 +195,25 @@ class Listener(object):
         left to the stop event for one round (its down runs then get the event's reason, save or
         migrate-out); if nothing touched it by the next round, its NICs go down (reason stop)."""
         active = set(dom.UUIDString() for dom in conn.listAllDomains(self.libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE))
+        self.forget_gone(conn)
         waiting, self.unclaimed = self.unclaimed, {}
         for uuid in sorted(active | set(self.records.uuids())):
-            generation = self.records.signature(uuid)
+            generation = self.records.generation(uuid)
             if uuid in active:
                 self.reconcile(conn, uuid, running_only=True)
             elif waiting.get(uuid) == generation:
                 self.reconcile(conn, uuid, 'stopped', 'unseen')
             else:
                 self.unclaimed[uuid] = generation
+
+    def forget_gone(self, conn):
+        """Drop what the state directory keeps for domains that no longer exist (their generations)."""
+        known = set(dom.UUIDString() for dom in conn.listAllDomains(0))
+        try:
+            with self.records.locked():
+                self.records.forget(known)
+        except runner.LockTimeout:
+            pass
 
     def connect(self):
         conn = self.libvirt.open(self.config['uri'])
@@ -239,6 +260,7 @@ class Listener(object):
             delay = 1
             runner.LOG.info('listening to %s', self.config['uri'])
             try:
+                self.forget_gone(conn)
                 self.reconcile_all(conn)
                 self.serve(conn)
             except self.libvirt.libvirtError as exc:
@@ -357,6 +379,21 @@ def reload_libvirt(config):
     return 1
 
 
+def check_config(config):
+    """Refuse settings the hook would fail closed on: the role runs this after writing them."""
+    problems = []
+    try:
+        runner.routed_claims.policy_from(config['routed_prefixes'], config['routed_tables'], config['routed_max_ips'])
+    except ValueError as exc:
+        problems.append(str(exc))
+    for key in ('script_timeout', 'lock_timeout', 'reconcile_interval'):
+        if isinstance(config[key], bool) or not isinstance(config[key], int) or config[key] < 1:
+            problems.append('%s must be a positive number of seconds, got %r' % (key, config[key]))
+    for problem in problems:
+        sys.stderr.write('kvmnet-nic-events: %s\n' % problem)
+    return 2 if problems else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='kvmnet-nic-events', description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--config', default=DEFAULT_CONFIG)
@@ -368,6 +405,7 @@ def main(argv=None):
     for name in ('status', 'stop'):
         sub.add_parser(name).add_argument('--pidfile', default='/run/kvmnet-nic-events.pid')
     sub.add_parser('reload-libvirt')
+    sub.add_parser('check-config')
     options = parser.parse_args(argv)
     config = runner.load_config(options.config)
     if options.command == 'hook':
@@ -381,6 +419,8 @@ def main(argv=None):
         return stop_supervised(options.pidfile)
     if options.command == 'reload-libvirt':
         return reload_libvirt(config)
+    if options.command == 'check-config':
+        return check_config(config)
     parser.print_usage(sys.stderr)
     return 2
 

@@ -9,8 +9,9 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.routed_claims import ClaimRefused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.nic_hooks import (
-    DomainStatus, event_reasons, nic_environments, plan_nics)
+    DomainStatus, event_reasons, newly_refused, nic_environments, plan_nics, screen)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.routed_nic import routed_up_steps
 
 DOMAIN = """<domain type='qemu' id='7'>
@@ -31,9 +32,16 @@ DOMAIN = """<domain type='qemu' id='7'>
 </domain>"""
 
 
+def accept(ips, table):
+    return tuple(ip.lower() for ip in ips), table
+
+
 def test_one_environment_per_nic_in_xml_order():
-    uuid, instance, envs = nic_environments(DOMAIN)
+    uuid, instance, raw, claims = nic_environments(DOMAIN)
     assert instance == 7 and uuid == '6695eb01-f6a4-8304-79aa-97f2502e193f'
+    assert claims == [None, (['198.51.100.20', '2001:db8::20'], 100), None]
+    assert raw[1]['KVMNET_IPS'] == '' and raw[1]['KVMNET_LINK'] == ''  # nothing claimed until screened
+    envs = screen(nic_environments(DOMAIN), accept).envs
     assert [(e['KVMNET_NIC_INDEX'], e['KVMNET_TAP'], e['KVMNET_MODE'], e['KVMNET_LINK']) for e in envs] == [
         ('0', 'knaaan0', 'bridge', 'br0'), ('1', 'knaaan1', 'routed', '100'), ('2', 'macvtap0', 'macvlan', 'eth1')]
     assert envs[1]['KVMNET_IPS'] == '198.51.100.20 2001:db8::20' and envs[0]['KVMNET_IPS'] == ''
@@ -41,13 +49,48 @@ def test_one_environment_per_nic_in_xml_order():
     assert envs[0]['KVMNET_NETWORK'] == '' and 'KVMNET_ACTION' not in envs[0]
 
 
-def test_an_inactive_definition_has_no_instance_and_a_routed_nic_without_table_routes_in_main():
+def test_an_inactive_definition_has_no_instance_and_a_missing_table_is_claimed_as_none():
     xml = DOMAIN.replace(" id='7'", '').replace(" table='100'", '')
-    dummy, instance, envs = nic_environments(xml)
-    assert instance is None and envs[1]['KVMNET_LINK'] == 'main'
+    nics = nic_environments(xml)
+    assert nics.instance is None and nics.claims[1] == (['198.51.100.20', '2001:db8::20'], None)
 
 
-ENVS = nic_environments(DOMAIN).envs
+def refuse_table_100(ips, table):
+    raise ClaimRefused('table %s is not allowed' % table)
+
+
+@pytest.mark.parametrize('change, refused, why', [
+    (("target dev='knaaan0'", "target dev='../../../kernel/x'"), ['0'], "tap '../../../kernel/x' is not an interface name"),
+    (("target dev='knaaan0'", "target dev='..'"), ['0'], "tap '..' is not an interface name"),
+    (("<mac address='52:54:00:00:00:01'/>", "<mac address='52:54:00:00:00:01 x'/>"), ['0'], 'is not a MAC address'),
+    (('<name>vm1</name>', '<name>vm1&#10;rm</name>'), ['0', '1', '2'], 'KVMNET_VM holds a control character'),
+    (('<uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>', '<uuid>../x</uuid>'), ['0', '1', '2'], 'is not a UUID'),
+])
+def test_a_nic_whose_environment_is_unsafe_is_refused(change, refused, why):
+    screened = screen(nic_environments(DOMAIN.replace(*change)), accept)
+    assert [r['KVMNET_NIC_INDEX'] for r in screened.refused] == refused
+    assert all(why in r['KVMNET_REFUSED'] for r in screened.refused)
+    assert len(screened.envs) == 3 - len(refused)
+
+
+def test_a_refused_claim_keeps_the_nic_out_and_in_the_record_while_active():
+    screened = screen(nic_environments(DOMAIN), refuse_table_100)
+    assert [r['KVMNET_REFUSED'] for r in screened.refused] == ['table 100 is not allowed']
+    plan = plan_nics(screened.envs, STARTING, None, 'start', 'stop', refused=screened.refused)
+    assert taps(plan.ups) == [('knaaan0', 'up', 'start'), ('macvtap0', 'up', 'start')]
+    assert plan.record['refused'] == screened.refused
+    assert newly_refused(screened.refused, plan.record) == [] and newly_refused(screened.refused, None) == screened.refused
+    assert plan_nics([], GONE, plan.record, 'start', 'stop', refused=screened.refused).record is None
+
+
+def test_a_nic_that_is_up_and_then_refused_goes_down():
+    up = plan_nics(ENVS, STARTING, None, 'start', 'stop').record
+    screened = screen(nic_environments(DOMAIN), refuse_table_100)
+    plan = plan_nics(screened.envs, RUNNING, up, 'reconnect', 'reconnect', refused=screened.refused)
+    assert taps(plan.downs) == [('knaaan1', 'down', 'reconnect')] and plan.ups == []
+
+
+ENVS = screen(nic_environments(DOMAIN), accept).envs
 STARTING = DomainStatus(True, 'starting', None, 7)
 RUNNING = DomainStatus(True, 'running', 'unpaused', 7)
 PAUSED_INCOMING = DomainStatus(True, 'paused', 'migration', 7)
@@ -137,27 +180,33 @@ def test_a_changed_address_takes_the_nic_down_and_up_again():
 ROUTED = {'KVMNET_TAP': 'knaaan1', 'KVMNET_LINK': '100', 'KVMNET_IPS': '198.51.100.20 2001:db8::20'}
 
 
-def test_routed_up_steps_add_routes_rule_and_sysctls_each_with_its_undo():
+def test_routed_up_steps_add_routes_rules_and_sysctls_each_with_its_undo():
     sysctls = {'net/ipv4/conf/knaaan1/proxy_arp': '0', 'net/ipv4/conf/knaaan1/forwarding': '0',
+               'net/ipv4/conf/knaaan1/rp_filter': '2',
                'net/ipv6/conf/knaaan1/proxy_ndp': '0', 'net/ipv6/conf/knaaan1/forwarding': '1'}
     steps = routed_up_steps(ROUTED, {'4': [], '6': []}, sysctls)
     assert steps[0].do == ['ip', '-4', 'route', 'add', '198.51.100.20/32', 'dev', 'knaaan1', 'table', '100',
                            'proto', 'static'] and steps[0].exists_ok
-    assert steps[1].undo == ['ip', '-6', 'route', 'del', '2001:db8::20/128', 'dev', 'knaaan1', 'table', '100']
+    assert steps[2].undo == ['ip', '-6', 'route', 'del', '2001:db8::20/128', 'dev', 'knaaan1', 'table', '100']
     assert [s.do for s in steps if s.do[0] == 'sysctl'] == [
         ('sysctl', 'net/ipv4/conf/knaaan1/proxy_arp', '1'), ('sysctl', 'net/ipv4/conf/knaaan1/forwarding', '1'),
+        ('sysctl', 'net/ipv4/conf/knaaan1/rp_filter', '1'),
         ('sysctl', 'net/ipv6/conf/knaaan1/proxy_ndp', '1')]  # forwarding already 1: not ours to undo
-    assert ('sysctl', 'net/ipv4/conf/knaaan1/proxy_arp', '0') in [s.undo for s in steps]
-    assert [s.do for s in steps if 'rule' in s.do] == [['ip', '-4', 'rule', 'add', 'iif', 'knaaan1', 'table', '100'],
-                                                       ['ip', '-6', 'rule', 'add', 'iif', 'knaaan1', 'table', '100']]
+    assert ('sysctl', 'net/ipv4/conf/knaaan1/rp_filter', '2') in [s.undo for s in steps]
+    # strict reverse-path filtering passes the VM's own source address only through the per-address rule
+    assert [s.do for s in steps if 'rule' in s.do] == [
+        ['ip', '-4', 'rule', 'add', 'to', '198.51.100.20/32', 'table', '100'],
+        ['ip', '-6', 'rule', 'add', 'to', '2001:db8::20/128', 'table', '100'],
+        ['ip', '-4', 'rule', 'add', 'iif', 'knaaan1', 'table', '100'],
+        ['ip', '-6', 'rule', 'add', 'iif', 'knaaan1', 'table', '100']]
 
 
-def test_routed_up_steps_leave_an_existing_rule_and_use_no_rule_in_main():
-    existing = {'4': [{'priority': 100, 'iif': 'knaaan1', 'table': '100'}], '6': []}
+def test_routed_up_steps_leave_existing_rules_alone():
+    existing = {'4': [{'priority': 100, 'iif': 'knaaan1', 'table': '100'},
+                      {'priority': 101, 'src': 'all', 'dst': '198.51.100.20', 'table': '100'},
+                      {'priority': 102, 'iif': 'knaaan1', 'dst': '10.0.0.0', 'dstlen': 8, 'table': '100'}], '6': []}
     steps = routed_up_steps(dict(ROUTED, KVMNET_IPS='198.51.100.20'), existing, {})
-    assert [s.do[3] for s in steps] == ['add']  # the route only: rule exists, tap sysctls unknown (gone)
-    main = routed_up_steps(dict(ROUTED, KVMNET_LINK='main', KVMNET_IPS='198.51.100.20'), {}, {})
-    assert main[0].do[-4:] == ['table', 'main', 'proto', 'static'] and len(main) == 1
+    assert [s.do[2:4] for s in steps] == [['route', 'add']]  # rules exist, tap sysctls unknown (gone)
 
 
 def test_every_reason_given_is_one_of_the_documented_words():

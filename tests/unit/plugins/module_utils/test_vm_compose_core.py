@@ -139,9 +139,9 @@ def test_routed_nic_renders_a_named_tap_and_its_addresses_in_metadata():
     assert record['type'] == 'ethernet' and record['ips'] == ['198.51.100.7', '2001:db8::7'] and record['table'] == 100
     # idempotent, and a changed address or table is a change
     assert builder.summary(builder.render(vm, ids(2), 'qemu', xml)) == builder.summary(xml)
-    moved = spec(interfaces=[{'type': 'bridge', 'source': 'br0'}, dict(ROUTED, ips=['198.51.100.8'], table=None)])
+    moved = spec(interfaces=[{'type': 'bridge', 'source': 'br0'}, dict(ROUTED, ips=['198.51.100.8'], table=101)])
     changed = builder.summary(builder.render(moved, ids(2), 'qemu', xml))['interfaces'][1]
-    assert changed['ips'] == ['198.51.100.8'] and changed['table'] is None
+    assert changed['ips'] == ['198.51.100.8'] and changed['table'] == 101
 
 
 def test_routed_metadata_goes_with_the_last_routed_nic_and_keeps_foreign_metadata():
@@ -159,12 +159,23 @@ def test_routed_metadata_goes_with_the_last_routed_nic_and_keeps_foreign_metadat
 
 @pytest.mark.parametrize('nic, words', [
     ({'type': 'routed'}, 'needs the list of addresses'),
-    ({'type': 'routed', 'ips': ['198.51.100.0/24']}, 'is not an IPv4 or IPv6 address'),
-    ({'type': 'routed', 'ips': ['10']}, 'is not an IPv4 or IPv6 address'),
-    ({'type': 'routed', 'ips': ['198.51.100.7', '198.51.100.7']}, 'lists an address twice'),
+    ({'type': 'routed', 'ips': ['198.51.100.0/24'], 'table': 100}, 'is not an IPv4 or IPv6 address'),
+    ({'type': 'routed', 'ips': ['10'], 'table': 100}, 'is not an IPv4 or IPv6 address'),
+    ({'type': 'routed', 'ips': ['198.51.100.7', '198.51.100.7'], 'table': 100}, '198.51.100.7 is listed twice'),
     ({'type': 'routed', 'ips': ['198.51.100.7'], 'source': 'br0'}, 'has no source or mode'),
-    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 254}, 'not 253-255'),
+    ({'type': 'routed', 'ips': ['198.51.100.7']}, 'needs a routing table of its own'),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 254}, "the kernel's main table"),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 255}, "the kernel's local table"),
+    ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 0}, "the kernel's unspec table"),
     ({'type': 'routed', 'ips': ['198.51.100.7'], 'table': 'main'}, 'routing table number'),
+    ({'type': 'routed', 'ips': ['0.0.0.0'], 'table': 100}, '0.0.0.0 is a "this network" address'),
+    ({'type': 'routed', 'ips': ['::'], 'table': 100}, ':: is the unspecified address'),
+    ({'type': 'routed', 'ips': ['127.0.0.1'], 'table': 100}, 'loopback'),
+    ({'type': 'routed', 'ips': ['169.254.169.254'], 'table': 100}, 'link-local'),
+    ({'type': 'routed', 'ips': ['fe80::1'], 'table': 100}, 'link-local'),
+    ({'type': 'routed', 'ips': ['224.0.0.1'], 'table': 100}, 'multicast'),
+    ({'type': 'routed', 'ips': ['255.255.255.255'], 'table': 100}, 'broadcast'),
+    ({'type': 'routed', 'ips': ['10.0.0.5\n$(reboot) *'], 'table': 100}, 'is not an IPv4 or IPv6 address'),
     ({'type': 'bridge', 'source': 'br0', 'ips': ['198.51.100.7']}, 'belong to type routed only'),
 ])
 def test_routed_nic_errors(nic, words):
@@ -174,4 +185,4 @@ def test_routed_nic_errors(nic, words):
 
 def test_one_address_routed_to_two_nics_is_refused():
     with pytest.raises(SpecError, match='routed to two interfaces'):
-        spec(interfaces=[dict(ROUTED, table=None), ROUTED])
+        spec(interfaces=[dict(ROUTED, table=101), ROUTED])
