@@ -73,6 +73,13 @@ options:
     description: Seconds to wait after applying before verifying.
     type: int
     default: 1
+  backup_dir:
+    description:
+      - Where the previous configuration files are kept, each under its own path
+        (C(/var/lib/kvmnet-netboot/backups/etc/netplan/50-cloud-init.yaml)); the directories are made readable
+        by root only. The first backup of a file is never overwritten.
+    type: path
+    default: /var/lib/kvmnet-netboot/backups
 attributes:
   check_mode:
     support: full
@@ -95,8 +102,10 @@ notes:
     holds the address - a netplan file (cloud-init's or the installer's) loses the device's addresses,
     routes, DHCP and nameservers, a NetworkManager profile of the device stops autoconnecting, an ifupdown
     stanza of the device is removed. Nameservers move to the bridge. Each changed file is first copied to
-    C(<file>.kvmnet.bak). With netplan and cloud-init installed, cloud-init is kept from writing the network
-    configuration again (C(/etc/cloud/cloud.cfg.d/99-kvmnet-disable-network-config.cfg)).
+    O(backup_dir) under its own path, outside every directory a network daemon reads; the C(<file>.kvmnet.bak)
+    copies that versions before 0.2 left beside the originals (which C(source /etc/network/interfaces.d/*)
+    read again at boot) are moved there. With netplan and cloud-init installed, cloud-init is kept from writing
+    the network configuration again (C(/etc/cloud/cloud.cfg.d/99-kvmnet-disable-network-config.cfg)).
 seealso:
   - module: kvmnet.netboot.kvm_network_facts
 author:
@@ -141,6 +150,13 @@ files:
     device's existing configuration files as they are after the takeover.
   returned: always
   type: dict
+legacy_backups_moved:
+  description: The C(<file>.kvmnet.bak) copies of earlier versions moved (or, in check mode, to move) to O(backup_dir).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{path: /etc/network/interfaces.d/50-cloud-init.kvmnet.bak,
+            to: /var/lib/kvmnet-netboot/backups/etc/network/interfaces.d/50-cloud-init}]
 verified:
   description: The targets that answered after the change.
   returned: when the change was applied
@@ -150,22 +166,46 @@ rolled_back:
   description: The change was undone (verification failed, or writing the files failed).
   returned: when the change was applied, and with the failure of a rolled-back change
   type: bool
+rollback_failed:
+  description:
+    - With a failure - undoing the change failed too; the rollback watchdog stays armed and replays the undo at its
+      deadline.
+  returned: on failure after the change was applied
+  type: bool
+settled_rollbacks:
+  description:
+    - Rollback watchdogs an earlier, killed run left armed, disarmed because the host already shows the plan and the
+      targets answer.
+  returned: when there were some
+  type: list
+  elements: str
+fired_rollbacks:
+  description: Rollback watchdogs an earlier run left armed that this run waited for (they restored the state it found).
+  returned: when there were some
+  type: list
+  elements: str
 '''
 
+import contextlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import persist, watchdog
+import glob
+
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, watchdog
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.handover import handover_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import (
-    read_existing, read_file, stale_files, unwritable_directories, write_files)
+    move_files, read_existing, read_file, stale_files, unwritable_directories, write_files)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.transaction import (
     BridgeTransaction, TransactionError, TransactionOptions, check_timeouts, verification_targets)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather, lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
+
+# One bridge change at a time on a host (several plays, forks or a re-run while a change is verified).
+LOCK_NAME = 'kvmnet-netboot-bridge.lock'
 
 ARGUMENT_SPEC = dict(
     device=dict(type='str'),
@@ -179,6 +219,7 @@ ARGUMENT_SPEC = dict(
     verify_timeout=dict(type='int'),
     rollback_timeout=dict(type='int', default=60),
     settle_time=dict(type='int', default=1),
+    backup_dir=dict(type='path', default=backups.BACKUP_DIR),
 )
 
 
@@ -209,22 +250,31 @@ def plan_and_files(module, commands):
     backend = params['backend']
     if backend == 'auto':
         backend = persist.detect_backend(os.path.exists, os.listdir)
+    patterns = persist.existing_paths(backend)
     try:
-        files, backups = persist.persistence(backend, plan, by_name, read_existing(persist.existing_paths(backend)),
-                                             cloud_init=os.path.isdir(os.path.dirname(persist.CLOUD_INIT_NETWORK_OFF)))
+        files, adopted = persist.persistence(backend, plan, by_name, read_existing(patterns),
+                                             cloud_init=os.path.isdir(os.path.dirname(persist.CLOUD_INIT_NETWORK_OFF)),
+                                             backup_dir=params['backup_dir'])
     except AdoptError as exc:
         module.fail_json(msg='cannot take over the configuration of %s: %s' % (plan.port, exc))
-    return plan, by_name, backend, files, backups
+    legacy = [p for pattern in backups.legacy_patterns(patterns) for p in glob.glob(pattern)]
+    moves = backups.legacy_moves(legacy, params['backup_dir'], os.path.exists)
+    return plan, by_name, backend, files, adopted, moves
 
 
-def planned_result(module, plan, backend, files):
+def planned_result(module, plan, backend, files, moves):
     stale = stale_files(files)
-    result = {'plan': plan.to_dict(), 'backend': backend, 'files': files, 'changed': bool(plan.changes or stale)}
+    result = {'plan': plan.to_dict(), 'backend': backend, 'files': files, 'changed': bool(plan.changes or stale or moves),
+              'legacy_backups_moved': [{'path': source, 'to': target} for source, target in moves]}
     if result['changed'] and module._diff:  # pylint: disable=protected-access
         result['diff'] = [{'before_header': 'plan', 'before': '', 'after_header': 'plan',
                            'after': '\n'.join(plan.changes) + '\n'}]
         result['diff'] += [{'before_header': path, 'before': read_file(path) or '', 'after_header': path,
                             'after': content} for path, content in sorted(stale.items())]
+        if moves:
+            result['diff'].append({'before_header': 'legacy backups', 'after_header': 'legacy backups',
+                                   'before': ''.join('%s\n' % source for source, dummy in moves),
+                                   'after': ''.join('%s\n' % target for dummy, target in moves)})
     return result
 
 
@@ -242,28 +292,88 @@ def hand_over_dhcp(module, backend, plan):
                              plan=plan.to_dict(), rolled_back=False)
 
 
+class Prepared(object):
+    """What a run works from: the plan, the files and the transaction that carries them out."""
+
+    def __init__(self, module, commands):
+        params = module.params
+        self.plan, self.by_name, self.backend, self.files, adopted, self.moves = plan_and_files(module, commands)
+        self.options = transaction_options(module, self.plan)
+        self.result = planned_result(module, self.plan, self.backend, self.files, self.moves)
+        self.transaction = BridgeTransaction(
+            commands, self.plan, self.by_name, stale_files(self.files), self.options, watchdog,
+            lambda: gather.collect_links(commands),
+            lambda wanted: write_files(wanted, module.atomic_move, adopted, params['backup_dir']))
+
+
+def settle_earlier_rollbacks(module, commands, prepared):
+    """An earlier run was killed with its watchdog armed: settle it when the host shows this plan and the
+    targets answer; otherwise let it fire and plan again from what it restored. -> the Prepared to go on with."""
+    pending = watchdog.pending()
+    if not pending:
+        return prepared
+    described = ['pid %d (bridge %s)' % (w.pid, w.bridge or '?') for w in pending]
+    if module.check_mode:
+        module.warn('a rollback watchdog of an earlier run is armed (%s); the real run settles it or waits for it'
+                    % ', '.join(described))
+        return prepared
+    if prepared.transaction.settle_pending(pending):
+        prepared.result.update(changed=True, settled_rollbacks=described)
+        return prepared
+    left = watchdog.wait_until_fired(pending)
+    if left:
+        module.fail_json(msg='the rollback watchdog %s of an earlier run did not fire by its deadline; nothing was '
+                             'changed. Look at %s' % (', '.join(described), watchdog.STATE_DIR))
+    prepared = Prepared(module, commands)
+    prepared.result['fired_rollbacks'] = described
+    return prepared
+
+
+def apply(module, prepared):
+    """Move the legacy backups, run the transaction, hand DHCP over; -> the result."""
+    result, plan = prepared.result, prepared.plan
+    try:
+        move_files(prepared.moves, module.params['backup_dir'])
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot move the earlier backups to %s: %s; nothing else was changed'
+                             % (module.params['backup_dir'], exc))
+    try:
+        prepared.transaction.preflight(unwritable_directories(prepared.files))
+        result['verified'] = prepared.transaction.run()
+    except TransactionError as exc:
+        module.fail_json(msg=str(exc), rolled_back=exc.rolled_back, rollback_failed=exc.rollback_failed,
+                         verified=exc.verified, plan=plan.to_dict())
+    if plan.changes and not prepared.options.targets:
+        module.warn('nothing to verify the change against (no gateway, no verify_targets)')
+    hand_over_dhcp(module, prepared.backend, plan)
+    result['rolled_back'] = False
+    return result
+
+
+def run(module, commands):
+    prepared = settle_earlier_rollbacks(module, commands, Prepared(module, commands))
+    if module.check_mode or not prepared.result['changed']:
+        module.exit_json(**prepared.result)
+    result = apply(module, prepared)
+    armed = watchdog.pending()
+    if armed:
+        module.fail_json(msg='the bridge was built and persisted, but a rollback watchdog is still armed (pid %s): it '
+                             'will undo the change at its deadline' % ', '.join(str(w.pid) for w in armed), **result)
+    module.exit_json(**result)
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     transaction_options(module)  # the timeouts first: a wrong combination fails before any I/O
     commands = host_commands(module, required=True)
-    plan, by_name, backend, files, backups = plan_and_files(module, commands)
-    options = transaction_options(module, plan)
-    result = planned_result(module, plan, backend, files)
-    if module.check_mode or not result['changed']:
-        module.exit_json(**result)
-    transaction = BridgeTransaction(commands, plan, by_name, stale_files(files), options, watchdog,
-                                    lambda: gather.collect_links(commands),
-                                    lambda wanted: write_files(wanted, module.atomic_move, backups))
+    # check mode takes no lock: the lock file is a write
+    held = contextlib.nullcontext() if module.check_mode else lock.host_lock(
+        timeout=module.params['rollback_timeout'] * 3, path=lock.lock_path(LOCK_NAME))
     try:
-        transaction.preflight(unwritable_directories(files))
-        result['verified'] = transaction.run()
-    except TransactionError as exc:
-        module.fail_json(msg=str(exc), rolled_back=exc.rolled_back, verified=exc.verified, plan=plan.to_dict())
-    if plan.changes and not options.targets:
-        module.warn('nothing to verify the change against (no gateway, no verify_targets)')
-    hand_over_dhcp(module, backend, plan)
-    result['rolled_back'] = False
-    module.exit_json(**result)
+        with held:
+            run(module, commands)
+    except lock.HostLockTimeout as exc:
+        module.fail_json(msg='%s: another kvm_host_bridge run is changing this host; nothing was changed' % exc)
 
 
 if __name__ == '__main__':

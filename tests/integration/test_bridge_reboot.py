@@ -51,7 +51,8 @@ def install(host, backend, method):
 
 
 def build_bridge(host, backend):
-    rc, result, out = lab.run_module('kvm_host_bridge', {'backend': backend, 'rollback_timeout': 30},
+    rc, result, out = lab.run_module('kvm_host_bridge', {'backend': backend, 'rollback_timeout': 30,
+                                                         'backup_dir': os.path.join(host.root, 'backups')},
                                      prefix=host.on_host())
     assert rc == 0 and not result.get('failed'), result.get('msg') or out[-4000:]
     return result
@@ -141,3 +142,36 @@ def test_runtime_bridge_with_slaac_persists_and_survives_reboot(host_for, backen
             break
         lab.sh('sleep', '0.5')
     assert [a for a in host.ipv6_global(BRIDGE) if a.startswith(PREFIX6[:-1])], host.links()[BRIDGE]
+
+
+CLOUD_STANZA = 'etc/network/interfaces.d/50-cloud-init'
+
+
+@pytest.mark.parametrize('left_by_an_earlier_version', [False, True])
+def test_debian_cloud_layout_comes_back_with_the_address_on_the_bridge_only(host_for, left_by_an_earlier_version):
+    """H2: Debian's cloud images - the stock interfaces file sources interfaces.d/*, cloud-init wrote the NIC's
+    stanza to interfaces.d/50-cloud-init. A backup beside it (what versions before 0.2 left) is read at boot:
+    the NIC takes the address again and the bridge fails. Backups go elsewhere; old ones are moved there."""
+    host = host_for('ifupdown')
+    with open(os.path.join(FIXTURES, 'ifupdown-debian-cloud-init.interfaces')) as handle:
+        original = handle.read()
+    host.write(CLOUD_STANZA, original, 0o644)
+    assert 'source /etc/network/interfaces.d/*' in host.read('etc/network/interfaces')
+    host.boot(NIC)
+    assert host.ipv4(NIC) == [STATIC]
+    result = build_bridge(host, 'ifupdown')
+    backup = os.path.join(host.root, 'backups', CLOUD_STANZA)
+    with open(backup) as handle:
+        assert handle.read() == original
+    if left_by_an_earlier_version:
+        os.rename(backup, os.path.join(host.root, CLOUD_STANZA + '.kvmnet.bak'))
+        result = build_bridge(host, 'ifupdown')
+        assert result['changed'] and result['legacy_backups_moved'] == [
+            {'path': '/' + CLOUD_STANZA + '.kvmnet.bak', 'to': backup}]
+        assert build_bridge(host, 'ifupdown')['changed'] is False
+    names = os.listdir(os.path.join(host.root, 'etc/network/interfaces.d'))
+    assert not [n for n in names if n.endswith('.bak')], names
+    assert 'iface enp1s0' not in host.read(CLOUD_STANZA)
+    host.reboot()
+    host.boot(BRIDGE)
+    assert_bridged(host, 'ifupdown', STATIC)

@@ -117,13 +117,15 @@ def test_gateway_lost_after_apply_rolls_back(lab_hosts):
     assert pings(host, GATEWAY)
 
 
-def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
-    """The module is killed after applying (as when the connection is cut): the watchdog restores."""
-    host, switch = lab_hosts
+def kill_after_apply(host, switch, rollback_timeout=25):
+    """Run the module, and kill it once the bridge is there and before it confirmed (its verification waits
+    for a gateway that is gone): as when the connection is cut. -> when its watchdog fires."""
     switch.run('ip', 'addr', 'del', GATEWAY + '/24', 'dev', 'uplink')  # verification will hang
+    started = time.monotonic()
     proc = subprocess.Popen(['ip', 'netns', 'exec', host.name, 'ansible', 'localhost', '-m',
                              'kvmnet.netboot.kvm_host_bridge', '-a',
-                             '{"backend": "iproute2", "verify_timeout": 20, "rollback_timeout": 25}'],
+                             '{"backend": "iproute2", "verify_timeout": %d, "rollback_timeout": %d}'
+                             % (rollback_timeout - 5, rollback_timeout)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
@@ -133,9 +135,43 @@ def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
     finally:
         os.killpg(proc.pid, 9)
         proc.wait()
+    return started + rollback_timeout
+
+
+def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
+    """The module is killed after applying (as when the connection is cut): the watchdog restores."""
+    host, switch = lab_hosts
+    kill_after_apply(host, switch)
     deadline = time.monotonic() + 40
     while link(host, 'br-enp1s0') is not None and time.monotonic() < deadline:
         time.sleep(0.5)
+    assert link(host, 'br-enp1s0') is None
+    assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == ['198.51.100.10']
+
+
+def test_a_rerun_settles_the_watchdog_of_a_killed_run_when_its_change_holds(lab_hosts):
+    """M1: before, a re-run found the bridge built, reported success - and the old watchdog then deleted the
+    bridge (and with it every VM's port). Now the re-run settles it: the host shows the plan, the gateway answers."""
+    host, switch = lab_hosts
+    fires_at = kill_after_apply(host, switch)
+    switch.run('ip', 'addr', 'add', GATEWAY + '/24', 'dev', 'uplink')
+    rc, result, out = bridge_module(host, rollback_timeout=25)
+    assert rc == 0 and result['changed'] is True, out
+    assert len(result['settled_rollbacks']) == 1 and 'br-enp1s0' in result['settled_rollbacks'][0]
+    time.sleep(max(0, fires_at - time.monotonic()) + 3)
+    assert link(host, 'enp1s0')['master'] == 'br-enp1s0' and pings(host, GATEWAY)
+    rc, again, out = bridge_module(host)
+    assert rc == 0 and again['changed'] is False and 'settled_rollbacks' not in again, out
+
+
+def test_a_rerun_waits_for_the_watchdog_of_a_killed_run_when_its_change_did_not_hold(lab_hosts):
+    """M1: the gateway is still gone - the change of the killed run did not hold; the re-run lets the watchdog
+    restore the host first, then plans from there (and rolls its own attempt back)."""
+    host, switch = lab_hosts
+    fires_at = kill_after_apply(host, switch, rollback_timeout=12)
+    rc, result, out = bridge_module(host, rollback_timeout=12, verify_timeout=4)
+    assert time.monotonic() >= fires_at
+    assert rc != 0 and 'rolled back' in result['msg'], out
     assert link(host, 'br-enp1s0') is None
     assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == ['198.51.100.10']
 

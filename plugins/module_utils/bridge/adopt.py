@@ -11,7 +11,8 @@ that file brings the address up on the NIC again at the next boot, beside the br
 is changed: the stanza of the device that held the address loses its addresses, routes, DHCP and
 nameservers (the nameservers move to the bridge), a NetworkManager profile stops autoconnecting,
 and an ifupdown stanza is removed (the bridge's file defines the port). The caller keeps the
-previous file as a backup. Pure: text in, text out.
+previous file as a backup, outside the directories the daemons read (bridge.backups). Pure: text in, text
+out.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +24,7 @@ import io
 import re
 from collections import namedtuple
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import BACKUP_SUFFIX
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.backups import BACKUP_DIR, backup_path
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
 
 yaml, dummy = optional_import('yaml')
@@ -62,7 +63,7 @@ def _netplan_matches(name, body, devices, mac):
     return match.get('name') in devices or (mac is not None and str(match.get('macaddress', '')).lower() == mac)
 
 
-def adopt_netplan(plan, documents):
+def adopt_netplan(plan, documents, backup_dir=BACKUP_DIR):
     """``documents``: {path: text} of the netplan files. Returns Adopted with the changed files."""
     if yaml is None:
         raise AdoptError('PyYAML (python3-yaml) is needed to read the netplan files')
@@ -90,7 +91,7 @@ def adopt_netplan(plan, documents):
                 body.update({'dhcp4': False, 'dhcp6': False, 'accept-ra': False})
         if touched:
             changed[path] = ('# Changed by kvmnet.netboot (kvm_host_bridge): the address of %s moved to %s; the '
-                             'previous file is %s%s\n' % (plan.port, plan.bridge, path.rsplit('/', 1)[-1], BACKUP_SUFFIX)
+                             'previous file is %s\n' % (plan.port, plan.bridge, backup_path(path, backup_dir))
                              + yaml.safe_dump(doc, default_flow_style=False, sort_keys=False))
     return Adopted(changed, nameservers, search)
 
@@ -175,11 +176,13 @@ def adopt_ifupdown(plan, documents):
     return Adopted(changed, nameservers, search)
 
 
-ADOPTERS = {'netplan': adopt_netplan, 'networkmanager': adopt_networkmanager, 'ifupdown': adopt_ifupdown}
+ADOPTERS = {'networkmanager': adopt_networkmanager, 'ifupdown': adopt_ifupdown}
 
 
-def adopt(backend, plan, documents):
-    """Adopted for ``backend`` (nothing to adopt for iproute2)."""
+def adopt(backend, plan, documents, backup_dir=BACKUP_DIR):
+    """Adopted for ``backend`` (nothing to adopt for iproute2); a changed netplan file names its backup."""
+    if backend == 'netplan':
+        return adopt_netplan(plan, documents, backup_dir)
     if backend not in ADOPTERS:
         return Adopted({}, [], [])
     return ADOPTERS[backend](plan, documents)

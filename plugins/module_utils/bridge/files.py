@@ -2,7 +2,8 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Read and write the persisted network files: all of them or none.
+"""Read and write the persisted network files: all of them or none; keep the previous ones as backups
+outside every directory a network daemon reads (bridge.backups).
 
 Shell over the file system; the atomic move is passed in (the module's, which keeps SELinux contexts).
 """
@@ -16,7 +17,7 @@ import os
 import shutil
 import tempfile
 
-BACKUP_SUFFIX = '.kvmnet.bak'
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.backups import BACKUP_DIR, backup_path, is_legacy
 
 
 def read_file(path):
@@ -32,7 +33,7 @@ def read_existing(patterns):
     found = {}
     for pattern in patterns:
         for path in sorted(glob.glob(pattern)):
-            if os.path.isfile(path) and not path.endswith(BACKUP_SUFFIX):
+            if os.path.isfile(path) and not is_legacy(path):
                 text = read_file(path)
                 if text is not None:
                     found[path] = text
@@ -56,11 +57,36 @@ def unwritable_directories(files):
     return problems
 
 
-def write_files(files, atomic_move, backups=()):
+def _backup_directory(path, backup_dir):
+    """Make ``path`` below ``backup_dir``, which only its owner may enter: backups may hold keys and passwords."""
+    if not os.path.isdir(backup_dir):
+        os.makedirs(backup_dir)
+    os.chmod(backup_dir, 0o700)
+    if not os.path.isdir(path):
+        os.makedirs(path, mode=0o700)
+
+
+def keep_backup(path, backup_dir=BACKUP_DIR):
+    """Copy ``path`` to its backup unless there is one (the file as it was before kvmnet.netboot first
+    changed it is kept); -> the backup's path."""
+    target = backup_path(path, backup_dir)
+    if not os.path.exists(target):
+        _backup_directory(os.path.dirname(target), backup_dir)
+        shutil.copy2(path, target)
+    return target
+
+
+def move_files(moves, backup_dir=BACKUP_DIR):
+    """Move each (source, target below ``backup_dir``)."""
+    for source, target in moves:
+        _backup_directory(os.path.dirname(target), backup_dir)
+        shutil.move(source, target)
+
+
+def write_files(files, atomic_move, backups=(), backup_dir=BACKUP_DIR):
     """Write every file atomically; if one fails, put back the ones already written and re-raise.
 
-    Each path of ``backups`` that exists is first copied to ``<path>.kvmnet.bak`` (once: an older
-    backup, the file as it was before kvmnet.netboot first changed it, is kept).
+    Each path of ``backups`` that exists is first copied to its backup under ``backup_dir`` (keep_backup).
     """
     written = {}
     try:
@@ -68,8 +94,8 @@ def write_files(files, atomic_move, backups=()):
             old = read_file(path)
             if old == content:
                 continue
-            if path in backups and old is not None and not os.path.exists(path + BACKUP_SUFFIX):
-                shutil.copy2(path, path + BACKUP_SUFFIX)
+            if path in backups and old is not None:
+                keep_backup(path, backup_dir)
             directory = os.path.dirname(path)
             if not os.path.isdir(directory):
                 os.makedirs(directory, mode=0o755)

@@ -19,6 +19,7 @@ import io
 import json
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import CLOUD_INIT_NETWORK_OFF, adopt
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.backups import BACKUP_DIR
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
 
 # netplan hosts have python3-yaml; without it the netplan file is written as JSON, which is valid YAML.
@@ -223,14 +224,15 @@ def render(backend, plan, facts_by_name, adopted=None):
     return _RENDERERS[backend](plan, facts_by_name, adopted)
 
 
-def persistence(backend, plan, facts_by_name, existing, cloud_init=False):
-    """Every file to write for ``backend``, and which of them are someone else's (to back up first).
+def persistence(backend, plan, facts_by_name, existing, cloud_init=False, backup_dir=BACKUP_DIR):
+    """Every file to write for ``backend``, and which of them are someone else's (to back up first, under
+    ``backup_dir``).
 
     ``existing``: {path: text} of the backend's current configuration. The device's own stanza in it
     is taken over (bridge.adopt), and with ``cloud_init`` (cloud-init is installed) cloud-init is kept
     from writing the network configuration again at the next boot.
     """
-    adopted = adopt(backend, plan, existing)
+    adopted = adopt(backend, plan, existing, backup_dir)
     files = render(backend, plan, facts_by_name, adopted)
     files.update(adopted.files)
     if backend == 'netplan' and cloud_init:

@@ -27,12 +27,14 @@ TransactionOptions = namedtuple('TransactionOptions', 'verify_timeout rollback_t
 
 
 class TransactionError(Exception):
-    """The change was refused before it started, or rolled back; the message says which and why."""
+    """The change was refused before it started, rolled back, or could not be rolled back (then the watchdog
+    stays armed and tries again at its deadline); the message says which and why."""
 
-    def __init__(self, message, rolled_back=False, verified=None):
+    def __init__(self, message, rolled_back=False, verified=None, rollback_failed=False):
         super(TransactionError, self).__init__(message)
         self.rolled_back = rolled_back
         self.verified = verified or []
+        self.rollback_failed = rollback_failed
 
 
 def check_timeouts(verify_timeout, rollback_timeout, settle_time):
@@ -87,7 +89,8 @@ def state_problems(plan, facts):
 
 class BridgeTransaction(object):
     """One bridge change. ``read_state()`` returns the live kvm_host_network picture; ``watchdog`` has
-    ``arm(ip_bin, lines, timeout)`` and ``disarm(handle)``; ``write_files(files)`` persists."""
+    ``arm(ip_bin, lines, timeout, bridge)``, ``disarm(handle)`` and ``settle(pending)``; ``write_files(files)``
+    persists."""
 
     def __init__(self, commands, plan, by_name, files, options, watchdog, read_state, write_files):
         self.commands = commands
@@ -112,7 +115,7 @@ class BridgeTransaction(object):
             self._persist_only()
             return []
         undo = rollback_lines(self.plan, self.by_name)
-        handle = self.watchdog.arm(self.commands.ip_bin, undo, self.options.rollback_timeout)
+        handle = self.watchdog.arm(self.commands.ip_bin, undo, self.options.rollback_timeout, self.plan.bridge)
         answered = []
         try:
             rc, out, err = self.commands.ip_batch(apply_lines(self.plan, self.by_name))
@@ -124,14 +127,37 @@ class BridgeTransaction(object):
             answered = self._verify_reachability(deadline)
             self.write_files(self.files)
         except (Exception, KeyboardInterrupt) as exc:  # pylint: disable=broad-except
-            self.commands.ip_batch(undo, force=True)
-            self.watchdog.disarm(handle)
-            why = str(exc) if isinstance(exc, TransactionError) else '%s: %s' % (type(exc).__name__, exc)
-            raise TransactionError('bridge %s rolled back: %s. The previous addresses, routes and MTUs are '
-                                   'restored; no file was written.' % (self.plan.bridge, why),
-                                   rolled_back=True, verified=answered)
+            self._roll_back(undo, handle, exc, answered)
         self.watchdog.disarm(handle)
         return answered
+
+    def _roll_back(self, undo, handle, exc, answered):
+        """Undo now; disarm the watchdog only when the undo went through. Always raises TransactionError."""
+        why = str(exc) if isinstance(exc, TransactionError) else '%s: %s' % (type(exc).__name__, exc)
+        rc, out, err = self.commands.ip_batch(undo, force=True)
+        if rc != 0:
+            raise TransactionError('bridge %s: %s; rolling back failed too (%s). The rollback watchdog stays armed and '
+                                   'replays the undo in %d s at the latest; check the host before running again.'
+                                   % (self.plan.bridge, why, (err or out).strip() or 'ip exited %d' % rc,
+                                      self.options.rollback_timeout), verified=answered, rollback_failed=True)
+        self.watchdog.disarm(handle)
+        raise TransactionError('bridge %s rolled back: %s. The previous addresses, routes and MTUs are '
+                               'restored; no file was written.' % (self.plan.bridge, why),
+                               rolled_back=True, verified=answered)
+
+    def settle_pending(self, pending):
+        """Watchdogs an earlier run armed and never confirmed (it was killed): when the host already shows this
+        plan (nothing to change) and the targets answer, that run's change held - disarm them and return True.
+        Otherwise return False: the caller lets them fire and plans again."""
+        if self.plan.changes:
+            return False
+        try:
+            self._verify_reachability(time.monotonic() + self.options.verify_timeout)
+        except TransactionError:
+            return False
+        for watchdog in pending:
+            self.watchdog.settle(watchdog)
+        return True
 
     def _persist_only(self):
         try:

@@ -26,11 +26,11 @@ class HostLockTimeout(Exception):
     """Another compose held the lock for longer than the timeout."""
 
 
-def lock_path():
+def lock_path(name=LOCK_NAME):
     for directory in ('/run/lock', '/var/lock', tempfile.gettempdir()):
         if os.path.isdir(directory) and os.access(directory, os.W_OK):
-            return os.path.join(directory, LOCK_NAME)
-    return os.path.join(tempfile.gettempdir(), LOCK_NAME)
+            return os.path.join(directory, name)
+    return os.path.join(tempfile.gettempdir(), name)
 
 
 @contextlib.contextmanager
@@ -47,7 +47,7 @@ def host_lock(timeout=300, path=None):
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise HostLockTimeout('another compose held %s for more than %d s' % (path, timeout))
+                    raise HostLockTimeout('another run held %s for more than %d s' % (path, timeout))
                 time.sleep(0.05)
         yield path
     finally:

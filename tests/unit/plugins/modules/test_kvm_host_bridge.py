@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import transaction
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import lock
 from ansible_collections.kvmnet.netboot.plugins.modules import kvm_host_bridge
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
@@ -29,21 +30,27 @@ class FastTime(object):
 
 
 class RecordingWatchdog(object):
+    STATE_DIR = '/run/kvmnet-netboot'
+
     def __init__(self):
         self.calls = []
 
-    def arm(self, ip_bin, lines, timeout):
+    def arm(self, ip_bin, lines, timeout, bridge):
         self.calls.append(('arm', ip_bin, timeout))
         return 'handle'
 
     def disarm(self, handle):
         self.calls.append(('disarm', handle))
 
+    def pending(self):
+        return []
+
 
 @pytest.mark.parametrize('case', load_cases('kvm_host_bridge.yml'))
-def test_kvm_host_bridge(monkeypatch, case):
+def test_kvm_host_bridge(monkeypatch, tmp_path, case):
     dog = RecordingWatchdog()
     monkeypatch.setattr(kvm_host_bridge, 'watchdog', dog)
+    monkeypatch.setattr(lock, 'lock_path', lambda name: str(tmp_path / name))
     monkeypatch.setattr(transaction, 'time', FastTime())
     monkeypatch.delenv('SSH_CONNECTION', raising=False)
     result = run_case(monkeypatch, kvm_host_bridge.main, case)
