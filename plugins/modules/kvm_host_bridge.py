@@ -86,7 +86,10 @@ attributes:
     details: The plan and the files are returned; nothing changes.
   diff_mode:
     support: full
-    details: The plan and each file before and after.
+    details:
+      - The plan, and for each file the stanzas that change (an ifupdown block, a keyfile section, a netplan
+        device) before and after, with the values of secret keys (C(password), C(psk), C(private-key),
+        C(keys.private), C(wpa-*), ...) replaced by C(<redacted>).
   platform:
     platforms: posix
 notes:
@@ -146,10 +149,15 @@ backend:
   returned: always
   type: str
 files:
-  description: Path to content of every file written (or that would be) - the bridge's own, and the
-    device's existing configuration files as they are after the takeover.
+  description:
+    - Every file written (or that would be) - the bridge's own, and the device's existing configuration files
+      after the takeover - by path, with C(sha256_before) (null for a new file), C(sha256) (the content written)
+      and C(changed). The contents themselves are never returned - the files taken over may hold passwords and
+      keys; the diff shows the stanzas that change, with secret values redacted.
   returned: always
   type: dict
+  sample: {/etc/netplan/60-kvmnet-br-enp1s0.yaml: {sha256_before: null, changed: true,
+           sha256: 5d41402abc4b2a76b9719d911017c592ae8a3a1b3c1f3e0d2f7a5b9c6e4d8f01}}
 legacy_backups_moved:
   description: The C(<file>.kvmnet.bak) copies of earlier versions moved (or, in check mode, to move) to O(backup_dir).
   returned: always
@@ -193,7 +201,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 import glob
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, watchdog
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, redact, watchdog
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.handover import handover_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import (
@@ -263,14 +271,18 @@ def plan_and_files(module, commands):
 
 
 def planned_result(module, plan, backend, files, moves):
+    """The result before anything is done: the plan, each file's path and hashes, and - in the diff - the
+    stanzas that change, secrets redacted (bridge.redact): never whole files."""
     stale = stale_files(files)
-    result = {'plan': plan.to_dict(), 'backend': backend, 'files': files, 'changed': bool(plan.changes or stale or moves),
+    result = {'plan': plan.to_dict(), 'backend': backend, 'changed': bool(plan.changes or stale or moves),
+              'files': dict((path, redact.file_summary(read_file(path), content)) for path, content in files.items()),
               'legacy_backups_moved': [{'path': source, 'to': target} for source, target in moves]}
     if result['changed'] and module._diff:  # pylint: disable=protected-access
         result['diff'] = [{'before_header': 'plan', 'before': '', 'after_header': 'plan',
                            'after': '\n'.join(plan.changes) + '\n'}]
-        result['diff'] += [{'before_header': path, 'before': read_file(path) or '', 'after_header': path,
-                            'after': content} for path, content in sorted(stale.items())]
+        for path, content in sorted(stale.items()):
+            before, after = redact.changed_stanzas(path, read_file(path) or '', content)
+            result['diff'].append({'before_header': path, 'before': before, 'after_header': path, 'after': after})
         if moves:
             result['diff'].append({'before_header': 'legacy backups', 'after_header': 'legacy backups',
                                    'before': ''.join('%s\n' % source for source, dummy in moves),
