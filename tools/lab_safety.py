@@ -8,7 +8,9 @@ On some machines the package mirrors and the uplink use documentation ranges too
 203.0.113.0/24), so a lab route there cuts the machine off. The lab uses 198.18.0.0/15 (RFC 2544,
 for benchmarking labs) and, before it creates anything, ``check_lab_subnet`` refuses a subnet that
 overlaps a route or address already on the host, a nameserver, or an address the package sources
-(apt sources, the pip index) resolve to.
+(apt sources, the pip index) resolve to. It puts no IPv6 subnet in the host's namespace at all (IPv6
+stays inside the namespaces the tests make, 2001:db8::/32), and when the host's addresses and routes
+cannot be read it refuses too: it fails closed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,9 +34,20 @@ class LabCollision(Exception):
 
 
 def _ip_json(*args):
-    out = subprocess.run(['ip', '-j'] + list(args), stdout=subprocess.PIPE, universal_newlines=True,
-                         check=False).stdout
-    return json.loads(out or '[]')
+    """Decoded ``ip -j ARGS``; raises LabCollision when it cannot be read (nothing is known to be clear)."""
+    cmd = ['ip', '-j'] + list(args)
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                              check=False)
+        if proc.returncode != 0:
+            raise ValueError(proc.stderr.strip() or 'exit %d' % proc.returncode)
+        found = json.loads(proc.stdout or '[]')
+    except (OSError, ValueError) as exc:
+        raise LabCollision('cannot read what the host uses (%s: %s); the lab will not add anything to the host '
+                           'namespace without it' % (' '.join(cmd), exc))
+    if not isinstance(found, list):
+        raise LabCollision('%s did not print a list; the lab will not go on' % ' '.join(cmd))
+    return found
 
 
 def host_networks():
@@ -106,7 +119,11 @@ def package_source_addresses():
 def check_lab_subnet(cidr, variable):
     """Raise LabCollision unless ``cidr`` is inside 198.18.0.0/15 and clear of what the host uses."""
     subnet = ipaddress.ip_network(cidr, strict=False)
-    if subnet.version == 4 and not subnet.subnet_of(LAB_RANGE):
+    if subnet.version == 6:
+        raise LabCollision('lab subnet %s (%s) is IPv6: the lab puts only %s in the host namespace (IPv6 stays in '
+                           'the namespaces the tests make); set %s to a subnet of %s'
+                           % (subnet, variable, LAB_RANGE, variable, LAB_RANGE))
+    if not subnet.subnet_of(LAB_RANGE):
         raise LabCollision('lab subnet %s (%s) is outside %s, the range the lab may use in the host namespace; '
                            'set %s to a subnet of it' % (subnet, variable, LAB_RANGE, variable))
     collisions = ['%s (%s)' % (where, net) for net, where in host_networks()

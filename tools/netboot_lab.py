@@ -7,14 +7,18 @@
   198.51.100.128/25 on rack1, no DNS, nothing routed anywhere;
 - two veth pairs joining it to lab devices in the host namespace, kvmnt-lab0 and kvmnt-lab1, which
   carry no address (the machine's routes stay as they are);
-- libvirt's packaged `default` network put aside (saved to a file) and a lab `default` on
-  ``lab_default_cidr`` (examples/demo/lab.yml, 198.18.122.0/24) with libvirt DHCP on in its place:
-  the trap. It is the only thing the lab puts in the host's own namespace; before creating it the lab
-  refuses a subnet that collides with the machine's routes, addresses, nameservers or package
-  sources (tools/lab_safety.py).
+- libvirt's packaged `default` network put aside (its definition and autostart flag saved) and a lab
+  `default` on ``lab_default_cidr`` (examples/demo/lab.yml, 198.18.122.0/24) with libvirt DHCP on in its
+  place: the trap. It is the only thing the lab puts in the host's own namespace; before creating it the
+  lab refuses a subnet that collides with the machine's routes, addresses, nameservers or package
+  sources (tools/lab_safety.py). The host's `default` is put aside only while it is not running and no
+  domain uses it: the lab never stops, redefines or un-autostarts a network it did not create.
+
+State that outlives one command (the rack DHCP's pid, log and reservations, the saved `default`) is in
+/run/kvmnet-lab/demo, root's alone (tools/lab_state.py).
 
 `python3 tools/netboot_lab.py up|down|status`. `down` removes every trace, including the VMs, volumes
-and networks the demo playbooks made, and puts the packaged `default` back (defined, never started).
+and networks the demo playbooks made, and puts the packaged `default` back as it was (never started).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +29,7 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,15 +41,16 @@ from lxml import etree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
+import lab_state  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 RACK_NS = 'kvmnt-rack'
-STATE = '/var/tmp/kvmnt-lab'
+STATE = os.path.join(lab_state.LAB_RUN, 'demo')
 LOG = os.path.join(STATE, 'rack-dhcp.log')
 PID = os.path.join(STATE, 'rack-dnsmasq.pid')
 # MAC-bound reservations the MAAS region (the test double) writes before its API answers, as MAAS updates
 # its DHCP configuration; the rack dnsmasq reads the directory again whenever it changes.
 HOSTS_DIR = os.path.join(STATE, 'dhcp-hosts')
-SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.xml')
+SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.json')
 LINKS = (('kvmnt-lab0', 'rack0', '198.51.100.1/25', '198.51.100.10,198.51.100.100'),
          ('kvmnt-lab1', 'rack1', '198.51.100.129/25', '198.51.100.150,198.51.100.200'))
 PREFIX = 'kvmnt-'
@@ -103,11 +109,13 @@ def netns_exists():
 
 
 def dnsmasq_pid():
+    """The rack dnsmasq's pid, when the lab's state directory is root's and that process is a dnsmasq."""
     try:
+        lab_state.check_owned(STATE)
         with open(PID) as handle:
             pid = int(handle.read().strip())
-        os.kill(pid, 0)
-        return pid
+        with open('/proc/%d/comm' % pid) as handle:
+            return pid if handle.read().strip() == 'dnsmasq' else None
     except (IOError, OSError, ValueError):
         return None
 
@@ -118,29 +126,88 @@ def conn():
     return libvirt.open('qemu:///system')
 
 
-def lab_default(c):
-    """Swap the packaged default network for the lab one (once); leave a lab one as the demo left it."""
+class ForeignNetworkInUse(Exception):
+    """The host's own `default` network is running or used by a domain: the lab leaves it alone."""
+
+
+def is_lab_network(xml):
+    """A network the lab or the demo playbooks made: on a bridge (or over a device) named kvmnt-..."""
+    return PREFIX in xml
+
+
+def domains_on(c, network):
+    """The names of the domains (defined or running) with a NIC on libvirt network ``network``."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    names = []
+    for dom in c.listAllDomains(0):
+        root = etree.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE).encode())
+        if root.findall("devices/interface/source[@network='%s']" % network):
+            names.append(dom.name())
+    return names
+
+
+def borrow_default(c):
+    """Put the host's own `default` network aside so that the lab's can take its name: only when it is not
+    running and no domain uses it (never stopped, never redefined). -> {'xml', 'autostart'} to give back,
+    None when there is no `default`, 'lab' when it is the lab's already. Raises ForeignNetworkInUse."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    try:
+        net = c.networkLookupByName('default')
+    except libvirt.libvirtError:
+        return None
+    xml = net.XMLDesc(0)  # not running: its definition
+    if is_lab_network(xml):
+        return 'lab'
+    if net.isActive():
+        raise ForeignNetworkInUse("this host's libvirt network 'default' is running: the lab will not stop it. Stop it "
+                                  "yourself (virsh net-destroy default) if nothing needs it, or run the lab elsewhere")
+    users = domains_on(c, 'default')
+    if users:
+        raise ForeignNetworkInUse("domains %s use this host's libvirt network 'default': the lab will not put it aside"
+                                  % ', '.join(sorted(users)))
+    saved = {'xml': xml, 'autostart': bool(net.autostart())}
+    net.undefine()
+    return saved
+
+
+def give_back_default(c, saved):
+    """Remove the lab's `default` and define the host's own again as it was (its autostart flag too; not
+    started: the packaged one is 192.168.122.0/24)."""
     import libvirt  # pylint: disable=import-outside-toplevel
     try:
         net = c.networkLookupByName('default')
     except libvirt.libvirtError:
         net = None
-    if net is not None:
-        xml = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)
-        if PREFIX in xml:
-            if not net.isActive():
-                net.create()
-            return
-        if not os.path.exists(SAVED_DEFAULT):
-            with open(SAVED_DEFAULT, 'w') as handle:
-                handle.write(xml)
+    if net is not None and is_lab_network(net.XMLDesc(0)):
         if net.isActive():
             net.destroy()
         net.undefine()
-    start_lab_default(c)
+        net = None
+    if net is None and isinstance(saved, dict):
+        c.networkDefineXML(saved['xml']).setAutostart(1 if saved['autostart'] else 0)
+
+
+def lab_default(c):
+    """Swap the host's `default` network for the lab one (once); leave a lab one as the demo left it."""
+    saved = borrow_default(c)
+    if saved == 'lab':
+        net = c.networkLookupByName('default')
+        if not net.isActive():
+            net.create()
+        return
+    if saved is not None and not os.path.exists(SAVED_DEFAULT):
+        with open(SAVED_DEFAULT, 'w') as handle:
+            json.dump(saved, handle)
+        os.chmod(SAVED_DEFAULT, 0o600)
+    try:
+        start_lab_default(c)
+    except Exception:
+        give_back_default(c, saved)
+        raise
 
 
 def up():
+    lab_state.state_dir('demo')
     os.makedirs(HOSTS_DIR, exist_ok=True)
     if not netns_exists():
         sh('ip', 'netns', 'add', RACK_NS)
@@ -177,18 +244,18 @@ def remove_libvirt_objects(c):
                 pool.destroy()
             pool.undefine()
     for net in c.listAllNetworks(0):
-        xml = net.XMLDesc(0)
-        if net.name().startswith(PREFIX) or (net.name() in ('maas', 'default') and PREFIX in xml):
+        if net.name().startswith(PREFIX) or (net.name() == 'maas' and is_lab_network(net.XMLDesc(0))):
             if net.isActive():
                 net.destroy()
             if net.isPersistent():
                 net.undefine()
+    saved = None
     if os.path.exists(SAVED_DEFAULT):
-        try:
-            c.networkLookupByName('default')
-        except libvirt.libvirtError:
-            with open(SAVED_DEFAULT) as handle:
-                c.networkDefineXML(handle.read())
+        lab_state.check_owned(STATE)
+        with open(SAVED_DEFAULT) as handle:
+            saved = json.load(handle)
+    give_back_default(c, saved)
+    if saved is not None:
         os.unlink(SAVED_DEFAULT)
 
 
@@ -202,7 +269,9 @@ def down():
             sh('ip', 'link', 'del', link['ifname'], check=False)
     if netns_exists():
         sh('ip', 'netns', 'del', RACK_NS)
-    sh('rm', '-rf', STATE, '/run/kvmnet-netboot')
+    if os.path.isdir(STATE):
+        lab_state.check_owned(STATE)
+        shutil.rmtree(STATE)
 
 
 def offer_lines(mac, address):
@@ -238,4 +307,7 @@ def status():
 
 
 if __name__ == '__main__':
-    {'up': up, 'down': down, 'status': status}[sys.argv[1] if len(sys.argv) > 1 else 'status']()
+    try:
+        {'up': up, 'down': down, 'status': status}[sys.argv[1] if len(sys.argv) > 1 else 'status']()
+    except (ForeignNetworkInUse, lab_state.UnsafeStateDir, lab_safety.LabCollision) as exc:
+        sys.exit('netboot lab: %s' % exc)

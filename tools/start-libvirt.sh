@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Make sure virtlogd and libvirtd answer on qemu:///system. Starts them by hand when there is no
-# systemd (CI containers); never starts libvirt's packaged `default` network (192.168.122.0/24).
+# systemd (CI containers); never starts libvirt's packaged `default` network (192.168.122.0/24), and never
+# changes its definition or its autostart flag.
+#
+# libvirt autostarts networks once per boot: when /run/libvirt/network/autostarted exists, a starting
+# daemon skips them. Creating that marker before the first start keeps `default` down this boot while its
+# autostart flag stays as it is; every other network set to autostart is then started here.
 set -euo pipefail
 uri=qemu:///system
 autostart_link=/etc/libvirt/qemu/networks/autostart/default.xml
+autostarted=/run/libvirt/network/autostarted
 # Without udev (containers, CI) /dev/kvm stays root-only. libvirt then finds KVM usable when it
 # probes QEMU as root but unusable for its qemu user, throws its capability cache away on every call
 # and re-probes QEMU (30-50 s per domain define). Apply the permissions Debian's udev rule gives it.
@@ -15,9 +21,11 @@ if virsh -c "$uri" version >/dev/null 2>&1; then
   echo "libvirt: already answering on $uri"
   exit 0
 fi
-if [ -L "$autostart_link" ] || [ -e "$autostart_link" ]; then
-  echo "libvirt: disabling autostart of the packaged 'default' network (192.168.122.0/24) before the first start"
-  rm -f "$autostart_link"
+held_back=""
+if [ ! -e "$autostarted" ] && { [ -L "$autostart_link" ] || [ -e "$autostart_link" ]; }; then
+  mkdir -p "$(dirname "$autostarted")"
+  touch "$autostarted"
+  held_back=1
 fi
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
   systemctl start virtlogd.socket libvirtd.socket 2>/dev/null || systemctl start libvirtd || true
@@ -29,6 +37,12 @@ fi
 for _ in $(seq 1 60); do
   if virsh -c "$uri" version >/dev/null 2>&1; then
     echo "libvirt: answering on $uri"
+    if [ -n "$held_back" ]; then
+      for net in $(virsh -c "$uri" net-list --autostart --inactive --name); do
+        [ "$net" = default ] || virsh -c "$uri" net-start "$net" >/dev/null
+      done
+      echo "libvirt: the packaged 'default' network (192.168.122.0/24) was not started this boot; its autostart flag is unchanged"
+    fi
     exit 0
   fi
   sleep 0.5

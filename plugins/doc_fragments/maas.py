@@ -31,10 +31,10 @@ options:
     type: bool
     default: true
   ca_path:
-    description: A CA certificate file to verify the region's certificate with.
+    description: A CA certificate file (PEM) to verify the region's certificate with.
     type: path
   timeout:
-    description: Seconds to wait for each answer.
+    description: Seconds to wait for each answer, 1-3600.
     type: int
     default: 30
 attributes:

@@ -134,8 +134,8 @@ rule:
   sample: host-bridge
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
@@ -165,7 +165,7 @@ def host_facts(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     require_libraries(module, 'netaddr')
     try:

@@ -197,10 +197,10 @@ fired_rollbacks:
 import contextlib
 import os
 
-from ansible.module_utils.basic import AnsibleModule
 
 import glob
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, redact, watchdog
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.handover import handover_commands
@@ -375,7 +375,7 @@ def run(module, commands):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     transaction_options(module)  # the timeouts first: a wrong combination fails before any I/O
     commands = host_commands(module, required=True)
     # check mode takes no lock: the lock file is a write

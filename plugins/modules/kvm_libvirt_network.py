@@ -199,8 +199,8 @@ backup_file:
 import os
 import time
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES, is_local_uri
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
@@ -212,7 +212,7 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_pla
     STATES, NetworkFound, plan_network)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import host_xml, range_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
-    NetworkSpecError, spec_from_xml)
+    NetworkSpecError, check_request, spec_from_xml)
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -356,8 +356,12 @@ def run(module, conn):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml', 'netaddr')
+    try:
+        check_request(module.params)
+    except NetworkSpecError as exc:
+        module.fail_json(msg=str(exc))
     result = run_with_connection(module, run, 'network %s' % module.params['name'], NetworkSpecError)
     module.exit_json(**result)
 

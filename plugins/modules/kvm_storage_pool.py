@@ -64,12 +64,13 @@ pool:
   sample: {name: default, path: /var/lib/libvirt/images, active: true, autostart: true}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import lookup_or_none
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_plan import PoolFound, plan_pool
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_plan import (
+    PoolFound, PoolSpecError, check_pool_request, plan_pool)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import pool_path
 
 ARGUMENT_SPEC = dict(
@@ -126,8 +127,12 @@ def run(module, conn):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml')
+    try:
+        check_pool_request(module.params['name'], module.params['path'])
+    except PoolSpecError as exc:
+        module.fail_json(msg=str(exc))
     result = run_with_connection(module, run, 'storage pool %s' % module.params['name'])
     module.exit_json(**result)
 

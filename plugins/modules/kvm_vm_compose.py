@@ -297,8 +297,8 @@ import json
 import os
 import time
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import is_local_uri
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather, sysfs
@@ -451,9 +451,20 @@ class DomainExecutor(StepExecutor):
     def __init__(self, module, conn, dom, pools=None):
         super(DomainExecutor, self).__init__(module, conn, dom)
         self.pools = pools or {}
+        self.created = []
 
     def do_create_volume(self, disk):
-        self.pools[disk.pool].createXML(volume_xml(disk), 0)
+        self.created.append(self.pools[disk.pool].createXML(volume_xml(disk), 0))
+
+    def run_or_undo(self, steps):
+        """Run the steps; if one fails, delete the volumes this run created before it (nothing is left of a
+        failed run), then re-raise."""
+        try:
+            return self.run(steps)
+        except Exception:
+            for volume in reversed(self.created):
+                volume.delete(0)
+            raise
 
     def do_destroy(self, dummy):
         self.target.destroy()
@@ -537,7 +548,7 @@ def plan_under_lock(module, conn, spec, pools):
                         module.params['state'], module.params['recreate'])
     if not module.check_mode:
         definition = [s for s in plan.steps if s[0] not in ('start', 'stop')]
-        dom = DomainExecutor(module, conn, dom, pools).run(definition)
+        dom = DomainExecutor(module, conn, dom, pools).run_or_undo(definition)
     return dom, plan
 
 
@@ -613,7 +624,7 @@ def warn_about_routed_nics(module, spec):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     require_libraries(module, 'libvirt-python', 'lxml')
     check_option_combinations(module)
     if any(nic.get('type') == 'routed' for nic in module.params['interfaces']):

@@ -102,8 +102,8 @@ address:
            owner: admin, mac: "52:54:00:1c:9a:03", node: null}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_finder import AddressFinder
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_plan import (
     CLASSES, AddressRequestError, check_request, plan_address)
@@ -146,7 +146,7 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     module.exit_json(**run_with_client(module, run, (AddressRequestError,)))
 
 

@@ -82,8 +82,8 @@ findings:
 
 import datetime
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import subnet_usage
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
@@ -130,7 +130,7 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     module.exit_json(**run_with_client(module, run, (MaasAnswerError, ValueError)))
 
 

@@ -98,8 +98,8 @@ machine:
   sample: {system_id: p37gqk, hostname: node01, status_name: Commissioning}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import (
     MachineSpecError, normalise_macs, plan_machine)
@@ -157,7 +157,7 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, required_if=[('state', 'present', ['hostname'])])
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True, required_if=[('state', 'present', ['hostname'])])
     module.exit_json(**run_with_client(module, run, (MachineSpecError,)))
 
 

@@ -101,13 +101,13 @@ api:
   sample: {version: 3.5.4, requests: 8, seconds: 0.12}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import MaasAnswerError
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_source import fetch_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_source import check_addresses, fetch_model
 
 ARGUMENT_SPEC = dict(MAAS_ARGUMENT_SPEC, host_addresses=dict(type='list', elements='str'))
 
@@ -115,7 +115,7 @@ ARGUMENT_SPEC = dict(MAAS_ARGUMENT_SPEC, host_addresses=dict(type='list', elemen
 def host_addresses(module):
     """The given addresses, or the host's global ones with the management address first."""
     if module.params['host_addresses'] is not None:
-        return module.params['host_addresses']
+        return check_addresses(module.params['host_addresses'])
     try:
         facts = gather.collect_links(host_commands(module, required=True))
     except gather.FactsGatherError as exc:
@@ -138,7 +138,7 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
     module.exit_json(**run_with_client(module, run, (MaasAnswerError,)))
 
 

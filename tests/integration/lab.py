@@ -147,48 +147,25 @@ def run_module(module, args=None, netns=None, check=False, diff=False, prefix=No
         shutil.rmtree(tree, ignore_errors=True)
 
 
-class SavedNetwork(object):
-    """A network the host already had, put aside for a test and put back afterwards, as it was."""
+class BorrowedDefault(object):
+    """The host's `default` network put aside for a test (tools/netboot_lab.borrow_default: only when it is not
+    running and no domain uses it) and put back afterwards as it was, autostart flag included."""
 
-    def __init__(self, conn, name):
+    def __init__(self, conn):
         self.conn = conn
-        self.name = name
-        self.xml = None
-        self.active = self.autostart = False
-        try:
-            net = conn.networkLookupByName(name)
-        except Exception:  # pylint: disable=broad-except
-            return
-        import libvirt  # pylint: disable=import-outside-toplevel
-        self.xml = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)
-        self.active, self.autostart = bool(net.isActive()), bool(net.autostart())
-        if net.isActive():
-            net.destroy()
-        net.undefine()
+        self.saved = netboot_lab.borrow_default(conn)
 
     def restore(self):
-        try:
-            net = self.conn.networkLookupByName(self.name)
-            if net.isActive():
-                net.destroy()
-            if net.isPersistent():
-                net.undefine()
-        except Exception:  # pylint: disable=broad-except
-            pass
-        if self.xml is None:
-            return
-        net = self.conn.networkDefineXML(self.xml)
-        net.setAutostart(1 if self.autostart else 0)
-        # The packaged default (192.168.122.0/24) is never started here, even if it was running.
+        netboot_lab.give_back_default(self.conn, self.saved)
 
 
 def lab_default_network(conn):
-    """Put the packaged `default` aside and define and start the lab one on ``lab_default_cidr``
-    (198.18.122.0/24; DHCP on: the trap). Returns the SavedNetwork to restore."""
-    saved = SavedNetwork(conn, 'default')
+    """Put the host's `default` aside and define and start the lab one on ``lab_default_cidr``
+    (198.18.122.0/24; DHCP on: the trap). Returns the BorrowedDefault to restore."""
+    borrowed = BorrowedDefault(conn)
     try:
         netboot_lab.start_lab_default(conn)
     except Exception:
-        saved.restore()
+        borrowed.restore()
         raise
-    return saved
+    return borrowed

@@ -64,13 +64,14 @@ def trap_vm(default_net):
     return nic
 
 
-def test_dhcp_off_in_place(default_net, trap_vm):
+def test_dhcp_off_in_place(default_net, trap_vm, tmp_path):
     before_uuid = default_net.networkLookupByName('default').UUIDString()
+    backups = str(tmp_path / 'backups')
     rc, result, out = lab.run_module('kvm_libvirt_network', {'name': 'default', 'dhcp': {'enabled': False},
-                                                             'backup': True, 'backup_dir': '/var/tmp/kvmnt-backups'})
+                                                             'backup': True, 'backup_dir': backups})
     assert rc == 0, out
     assert result['changed'] is True and result['applied'] == 'update'
-    assert '<dhcp>' in result['previous_xml'] and result['backup_file'].startswith('/var/tmp/kvmnt-backups/')
+    assert '<dhcp>' in result['previous_xml'] and result['backup_file'].startswith(backups + '/')
     for inactive in (True, False):
         root = etree.fromstring(xml_of(default_net, 'default', inactive).encode())
         assert root.find('ip/dhcp') is None

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 
 import pytest
 
@@ -45,3 +46,21 @@ def test_the_package_sources_resolve():
     """The check is only as good as its list: on this machine the apt mirror and pip index resolve."""
     assert lab_safety.package_source_hosts()
     assert lab_safety.package_source_addresses()
+
+
+def test_an_ipv6_subnet_in_the_host_namespace_is_refused():
+    """M7: before, only IPv4 subnets were held to the lab range; any IPv6 one passed."""
+    with pytest.raises(lab_safety.LabCollision, match=r'2001:db8:1::/64 .* is IPv6'):
+        lab_safety.check_lab_subnet('2001:db8:1::/64', VARIABLE)
+    with pytest.raises(lab_safety.LabCollision, match=r'is IPv6'):
+        lab_safety.check_lab_subnet('fd00::/8', VARIABLE)
+
+
+def test_it_fails_closed_when_ip_cannot_be_read(monkeypatch, tmp_path):
+    """M7: before, a failing `ip` gave an empty picture, in which every subnet looked clear."""
+    broken = tmp_path / 'ip'
+    broken.write_text('#!/bin/sh\necho "Cannot open netlink socket" >&2\nexit 1\n')
+    broken.chmod(0o755)
+    monkeypatch.setenv('PATH', '%s:%s' % (tmp_path, os.environ['PATH']))
+    with pytest.raises(lab_safety.LabCollision, match='cannot read what the host uses'):
+        lab_safety.check_lab_subnet('198.18.122.0/24', VARIABLE)

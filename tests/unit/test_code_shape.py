@@ -18,7 +18,8 @@ MODULE_UTILS = os.path.join(PLUGINS, 'module_utils')
 PREFIX = 'ansible_collections.kvmnet.netboot.plugins.module_utils.'
 MAX_FUNCTION_LINES = 50
 # The shells of module_utils that may reach Ansible or libvirt; each says so in its docstring.
-SHELLS = {'libvirt/connection.py': 'libvirt', 'libvirt/ansible_glue.py': 'ansible', 'maas/ansible_transport.py': 'ansible'}
+SHELLS = {'libvirt/connection.py': 'libvirt', 'libvirt/ansible_glue.py': 'ansible', 'maas/ansible_transport.py': 'ansible',
+          'common/ansible_glue.py': 'ansible'}
 
 
 def python_files(top):

@@ -15,9 +15,17 @@ __metaclass__ = type
 
 import re
 
+# Names of libvirt objects the collection defines (domains, networks, pools): they go into XML and file
+# names, so letters, digits, ".", "_", "+" and "-" only, starting with a letter or digit.
+MAX_OBJECT_NAME = 64
+OBJECT_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._+-]*\Z')
+# ASCII control characters: never in a value that goes into XML, a file or a command.
+CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
+
 # The kernel's IFNAMSIZ (16) less the terminating NUL.
 MAX_IFNAME = 15
-IFNAME_RE = re.compile(r'^[^\s/:]{1,%d}$' % MAX_IFNAME)
+# What the kernel accepts (dev_valid_name): no blank, "/" or ":", and not "." or ".." - and no control character.
+IFNAME_RE = re.compile(r'(?!\.{1,2}\Z)[^\s/:\x00-\x1f\x7f]{1,%d}\Z' % MAX_IFNAME)
 
 # macvlan modes in MAAS's vocabulary (the selection's and the modules' options).
 MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
@@ -26,6 +34,33 @@ _MAAS_MACVLAN_MODE = dict((v, k) for k, v in _LIBVIRT_MACVLAN_MODE.items())
 
 # libvirt network ``<forward mode=...>`` values.
 FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
+
+
+def object_name_problem(name, what='name'):
+    """None when ``name`` is a name the collection gives a libvirt object, else what is wrong (naming ``what``)."""
+    if not isinstance(name, str) or not name:
+        return '%s is required' % what
+    if len(name) > MAX_OBJECT_NAME:
+        return '%s %r is %d characters; the limit is %d' % (what, name[:20] + '...', len(name), MAX_OBJECT_NAME)
+    if not OBJECT_NAME_RE.match(name):
+        return ('%s %r may hold only letters, digits, ".", "_", "+" and "-" (no "/", "<", spaces), starting with a '
+                'letter or digit' % (what, name))
+    return None
+
+
+def ifname_problem(name, what='interface'):
+    """None when ``name`` is a network interface name the kernel accepts, else what is wrong."""
+    if not isinstance(name, str) or not IFNAME_RE.match(name):
+        return ('%s %r is not an interface name (1-%d characters, no blank, "/" or ":", not "." or "..")'
+                % (what, name, MAX_IFNAME))
+    return None
+
+
+def text_problem(value, what):
+    """None when ``value`` is text without control characters, else what is wrong."""
+    if not isinstance(value, str) or CONTROL_RE.search(value):
+        return '%s %r holds a control character (or is not text)' % (what, value)
+    return None
 
 
 def libvirt_macvlan_mode(mode):
@@ -43,7 +78,7 @@ def is_local_uri(uri):
     return '//' in uri and uri.split('//', 1)[1].startswith('/')
 
 
-MAC_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$')
+MAC_RE = re.compile(r'[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\Z')
 
 
 def mac_problem(mac):

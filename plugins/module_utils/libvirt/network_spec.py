@@ -17,7 +17,8 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import (
+    FORWARD_MODES, ifname_problem, mac_problem, object_name_problem, text_problem)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import forward_mode, ip_prefix
 # Modes whose bridge libvirt creates and manages (stp/delay apply); others have none or an external one.
@@ -137,6 +138,31 @@ def _place_dhcp(ips, dhcp, current_ips):
         if hosts is None:
             new['hosts'] = old['hosts']
         ip['dhcp'] = new if (new['ranges'] or new['hosts']) else None
+
+
+MAX_MTU = 65535
+
+
+def check_request(params):
+    """Raise NetworkSpecError unless the names and numbers the module was given can go into a network
+    definition (before libvirt is asked anything)."""
+    problems = [object_name_problem(params.get('name'), 'name')]
+    if params.get('bridge') is not None:
+        problems.append(ifname_problem(params['bridge'], 'bridge'))
+    problems += [ifname_problem(dev, 'forward_devices[%d]' % i) for i, dev in enumerate(params.get('forward_devices')
+                                                                                        or [])]
+    for index, host in enumerate((params.get('dhcp') or {}).get('hosts') or []):
+        if host.get('name') is not None:
+            problems.append(text_problem(host['name'], 'dhcp.hosts[%d].name' % index))
+        if host.get('mac') is not None:
+            problems.append(mac_problem(host['mac']))
+    if params.get('mtu') is not None and not 68 <= params['mtu'] <= MAX_MTU:
+        problems.append('mtu must be 68-%d, got %s' % (MAX_MTU, params['mtu']))
+    if params.get('forward_delay') is not None and not 0 <= params['forward_delay'] <= 30:
+        problems.append('forward_delay must be 0-30 seconds, got %s' % params['forward_delay'])
+    problems = [p for p in problems if p]
+    if problems:
+        raise NetworkSpecError('; '.join(problems))
 
 
 def desired_spec(current, params):

@@ -9,13 +9,31 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import posixpath
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import object_name_problem, text_problem
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import pool_xml
 
 # What libvirt shows of an existing pool; None when it does not exist.
 PoolFound = namedtuple('PoolFound', 'path active autostart')
+
+
+class PoolSpecError(ValueError):
+    """The requested pool is not valid; the message names the option."""
+
+
+def check_pool_request(name, path):
+    """Raise PoolSpecError unless ``name`` is a pool name and ``path`` (when given) an absolute, normalised
+    directory path: libvirt takes a relative one too, and then builds the pool relative to its own working
+    directory."""
+    problem = object_name_problem(name) or (text_problem(path, 'path') if path is not None else None)
+    if problem:
+        raise PoolSpecError(problem)
+    if path is not None and (not posixpath.isabs(path) or posixpath.normpath(path) != path.rstrip('/') or path == '/'):
+        raise PoolSpecError('path %r must be an absolute directory path without "." or ".." parts (not /), such as '
+                            '/var/lib/libvirt/images' % (path,))
 
 
 def plan_pool(name, found, state, path=None, autostart=True):

@@ -37,7 +37,7 @@ def parse_maas_time(text):
     """``Tue, 27 Nov. 2018 18:06:19`` (op=ip_addresses) or an ISO 8601 time -> datetime (UTC), or None."""
     if not text:
         return None
-    match = re.match(r'^\w+, (\d{1,2}) (\w+)\.? (\d{4}) (\d{1,2}):(\d{2}):(\d{2})$', str(text).strip())
+    match = re.match(r'\w+, (\d{1,2}) (\w+)\.? (\d{4}) (\d{1,2}):(\d{2}):(\d{2})\Z', str(text).strip())
     if match and match.group(2)[:3].lower() in _MONTHS:
         day, month, year, hour, minute, second = match.groups()
         return datetime.datetime(int(year), _MONTHS[month[:3].lower()], int(day), int(hour), int(minute), int(second))

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import socket
 import ssl
 
@@ -65,6 +66,9 @@ def run_with_client(module, action, expected=()):
     if not HAS_OAUTHLIB:
         module.fail_json(msg=missing_required_lib('oauthlib'), exception=str(OAUTHLIB_IMPORT_ERROR))
     params = module.params
+    if params['ca_path'] and not (os.path.isfile(params['ca_path']) and os.access(params['ca_path'], os.R_OK)):
+        module.fail_json(msg='ca_path %s is not a readable file: give the PEM file of the CA that signed MAAS\'s '
+                             'certificate' % params['ca_path'])
     transport = open_url_transport(params['validate_certs'], params['ca_path'])
     try:
         return action(module, MaasClient(params['url'], params['api_key'], transport, params['timeout']))

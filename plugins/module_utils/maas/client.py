@@ -26,6 +26,8 @@ HAS_OAUTHLIB = oauth1 is not None
 
 API_PATH = 'api/2.0/'
 RETRY_STATUSES = (503,)
+# A request waits at most this long (seconds) for an answer.
+MAX_TIMEOUT = 3600
 
 
 class MaasError(Exception):
@@ -87,6 +89,8 @@ class MaasClient(object):
     ``(status, body bytes, content type)`` or raises TransportError."""
 
     def __init__(self, url, api_key, transport, timeout=30, retries=3, sleep=time.sleep):
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+            raise MaasError('timeout must be a number of seconds, 1-%d, got %r' % (MAX_TIMEOUT, timeout))
         self.base = api_base(url)
         consumer, token, secret = parse_api_key(api_key)
         self._signer = oauth1.Client(consumer, client_secret='', resource_owner_key=token,
@@ -112,7 +116,8 @@ class MaasClient(object):
         return self.request('DELETE', path, {})
 
     def _url(self, path, params, method):
-        url = self.base + path.lstrip('/')
+        # each segment quoted: a value that went into a path (an address, a hostname) cannot change the request
+        url = self.base + quote(path.lstrip('/'), safe='/:')
         query = [(k, v) for k, v in sorted(params.items()) if k == 'op' or method == 'GET']
         if query:
             url += '?' + '&'.join('%s=%s' % (k, _quote(v)) for k, v in query)

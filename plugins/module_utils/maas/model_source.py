@@ -17,8 +17,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas import model_reader as reader
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import MaasError
+
+
+def check_addresses(addresses):
+    """The host's addresses in canonical form; raises MaasError naming the first that is not an address."""
+    canonical = []
+    for index, address in enumerate(addresses):
+        try:
+            canonical.append(ip_math.host_address(address)[1])
+        except ValueError as exc:
+            raise MaasError('host_addresses[%d]: %s' % (index, exc))
+    return canonical
 
 
 def find_host(client, addresses):

@@ -18,7 +18,7 @@ from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MAX_IFNAME
 
-LABEL_RE = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_-]*$')
+LABEL_RE = re.compile(r'[a-zA-Z0-9][a-zA-Z0-9_-]*\Z')
 MATCH_KEYS = ('space', 'subnet', 'vlan', 'vid', 'fabric', 'name', 'tag')
 KEYS = MATCH_KEYS + tuple('not_' + k for k in MATCH_KEYS) + ('ip', 'mode')
 INT_KEYS = ('vlan', 'vid', 'not_vlan', 'not_vid')

@@ -25,6 +25,7 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import IFNAME_RE, mac_problem
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import domain_interfaces, nic_mode
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.routed_claims import ClaimRefused
@@ -49,9 +50,6 @@ DomainNics = namedtuple('DomainNics', 'uuid instance envs claims')
 Screened = namedtuple('Screened', 'envs refused')
 
 UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z')
-# A tap name the kernel accepts and that is safe in a /proc/sys path: no "/", no blank, not "." or "..".
-TAP_RE = re.compile(r'(?!\.{1,2}\Z)[A-Za-z0-9_.:@-]{1,15}\Z')
-MAC_RE = re.compile(r'[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z')
 CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
 
 
@@ -79,12 +77,13 @@ def env_problem(env):
             return '%s holds a control character' % key
     if not UUID_RE.match(env['KVMNET_VM_UUID']):
         return 'the domain UUID %r is not a UUID' % env['KVMNET_VM_UUID']
-    if env['KVMNET_TAP'] and not TAP_RE.match(env['KVMNET_TAP']):
+    # the tap's name goes into /proc/sys paths and ip(8) arguments: the kernel's own rules, no "." or ".."
+    if env['KVMNET_TAP'] and not IFNAME_RE.match(env['KVMNET_TAP']):
         return 'tap %r is not an interface name' % env['KVMNET_TAP']
     if env['KVMNET_MODE'] == 'routed' and not env['KVMNET_TAP']:
         return 'a routed NIC has no tap'
-    if env['KVMNET_MAC'] and not MAC_RE.match(env['KVMNET_MAC']):
-        return 'MAC %r is not a MAC address' % env['KVMNET_MAC']
+    if env['KVMNET_MAC'] and mac_problem(env['KVMNET_MAC']):
+        return 'MAC %s' % mac_problem(env['KVMNET_MAC'])
     return None
 
 

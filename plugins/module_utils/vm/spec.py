@@ -8,15 +8,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 from collections import namedtuple
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import MACVLAN_MODES, mac_problem
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import (
+    MACVLAN_MODES, ifname_problem, mac_problem, object_name_problem)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims
 
-NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
-MAX_NAME = 64
+# What ``machine`` may be: a QEMU machine type (pc, q35, pc-q35-7.2, virt).
+MACHINE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z')
 MIN_MEMORY_MIB = 128
+# What QEMU/KVM on x86 takes at most; bigger numbers are typing mistakes (and make libvirt allocate for them).
+MAX_MEMORY_MIB = 16 * 2 ** 20
+MAX_VCPUS = 4096
+# 1 PiB: beyond any disk a PXE-booting VM gets; bigger numbers are typing mistakes.
+MAX_DISK_GIB = 2 ** 20
 INTERFACE_TYPES = ('network', 'bridge', 'macvlan', 'routed')
 BOOT_DEVICES = ('network', 'hd')
 DISK_FORMATS = ('qcow2', 'raw')
@@ -24,7 +31,7 @@ DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
 NIC_MODELS = ('virtio', 'e1000', 'e1000e', 'rtl8139')
 # libvirt renames targets with these prefixes; a tap prefix must not use them.
 RESERVED_TAP_PREFIXES = ('vnet', 'vif', 'macvtap', 'macvlan')
-TAP_PREFIX_RE = re.compile(r'^[a-z][a-z0-9]{0,5}$')
+TAP_PREFIX_RE = re.compile(r'[a-z][a-z0-9]{0,5}\Z')
 
 
 class SpecError(ValueError):
@@ -49,13 +56,9 @@ class VmSpec(namedtuple('VmSpec', 'name vcpus memory_mib disks nics boot domain_
 
 
 def check_name(name):
-    if not isinstance(name, str) or not name:
-        raise SpecError('name is required')
-    if len(name) > MAX_NAME:
-        raise SpecError('name %r is %d characters; the limit is %d' % (name[:20] + '...', len(name), MAX_NAME))
-    if not NAME_RE.match(name):
-        raise SpecError('name %r may hold only letters, digits, ".", "_", "+" and "-" (no "/", "<", spaces), '
-                        'starting with a letter or digit' % name)
+    problem = object_name_problem(name)
+    if problem:
+        raise SpecError(problem)
     return name
 
 
@@ -78,6 +81,10 @@ def _nic(index, raw):
     source = raw.get('source')
     if not isinstance(source, str) or not source:
         raise SpecError('%s.source (the network, bridge or parent device) is required' % where)
+    problem = (object_name_problem(source, '%s.source (a libvirt network)' % where) if kind == 'network'
+               else ifname_problem(source, '%s.source' % where))
+    if problem:
+        raise SpecError(problem)
     if raw.get('ips') or raw.get('table') is not None:
         raise SpecError('%s: ips and table belong to type routed only' % where)
     mode = raw.get('mode')
@@ -126,8 +133,8 @@ def _disk(name, index, raw):
         size = float(raw.get('size_gib'))
     except (TypeError, ValueError):
         raise SpecError('%s.size_gib must be a number of GiB, got %r' % (where, raw.get('size_gib')))
-    if size <= 0:
-        raise SpecError('%s.size_gib must be positive, got %s' % (where, size))
+    if not math.isfinite(size) or not 0 < size <= MAX_DISK_GIB:
+        raise SpecError('%s.size_gib must be a positive number of GiB up to %d, got %s' % (where, MAX_DISK_GIB, size))
     fmt = raw.get('format') or 'qcow2'
     if fmt not in DISK_FORMATS:
         raise SpecError('%s.format must be one of %s, got %r' % (where, ', '.join(DISK_FORMATS), fmt))
@@ -150,11 +157,16 @@ def build_spec(params):
     """VmSpec from the module's parameters. Raises SpecError."""
     name = check_name(params.get('name'))
     memory = params.get('memory_mib')
+    for option in ('memory_mib', 'vcpus'):
+        if params.get(option) is not None and (isinstance(params[option], bool) or not isinstance(params[option], int)):
+            raise SpecError('%s must be a whole number, got %r' % (option, params[option]))
     if memory is not None and memory < MIN_MEMORY_MIB:
         raise SpecError('memory_mib %s is below %d MiB; a PXE-booting VM needs at least that' % (memory, MIN_MEMORY_MIB))
+    if memory is not None and memory > MAX_MEMORY_MIB:
+        raise SpecError('memory_mib %s is above %d MiB (16 TiB)' % (memory, MAX_MEMORY_MIB))
     vcpus = params.get('vcpus')
-    if vcpus is not None and vcpus < 1:
-        raise SpecError('vcpus must be at least 1, got %s' % vcpus)
+    if vcpus is not None and not 1 <= vcpus <= MAX_VCPUS:
+        raise SpecError('vcpus must be 1-%d, got %s' % (MAX_VCPUS, vcpus))
     nics = [_nic(i, raw) for i, raw in enumerate(params.get('interfaces') or [])]
     if sum(1 for n in nics if n.boot) > 1:
         raise SpecError('only one interface may have boot: true')
@@ -171,6 +183,9 @@ def build_spec(params):
             raise SpecError('boot entries must be network or hd, got %r' % device)
     if len(set(boot)) != len(boot):
         raise SpecError('boot lists a device twice: %s' % boot)
+    machine = params.get('machine')
+    if machine is not None and (not isinstance(machine, str) or not MACHINE_RE.match(machine)):
+        raise SpecError('machine must be a QEMU machine type such as q35, pc or pc-q35-7.2, got %r' % (machine,))
     prefix = params.get('tap_prefix') or 'kn'
     if not TAP_PREFIX_RE.match(prefix) or prefix.startswith(RESERVED_TAP_PREFIXES):
         raise SpecError('tap_prefix must be 1-6 lower-case letters or digits, starting with a letter, and not '

@@ -98,7 +98,7 @@ def test_mac_and_tap_are_stable_and_unique():
 
 @pytest.mark.parametrize('params, words', [
     ({'name': 'a/b'}, 'may hold only'), ({'name': ''}, 'name is required'), ({'name': 'x' * 65}, 'limit is 64'),
-    ({'memory_mib': 100}, 'below 128'), ({'vcpus': 0}, 'vcpus must be at least 1'),
+    ({'memory_mib': 100}, 'below 128'), ({'vcpus': 0}, 'vcpus must be 1-4096'),
     ({'interfaces': [{'type': 'direct', 'source': 'x'}]}, 'type must be one of'),
     ({'interfaces': [{'type': 'bridge'}]}, 'source'),
     ({'interfaces': [{'type': 'macvlan', 'source': 'x', 'mode': 'None'}]}, 'must be a macvlan mode'),
@@ -107,8 +107,18 @@ def test_mac_and_tap_are_stable_and_unique():
                      {'type': 'bridge', 'source': 'y', 'boot': True}]}, 'only one interface'),
     ({'interfaces': [{'type': 'bridge', 'source': 'x', 'mac': '52:54:00:00:00:01'},
                      {'type': 'bridge', 'source': 'y', 'mac': '52:54:00:00:00:01'}]}, 'same MAC'),
-    ({'disks': [{'size_gib': 0}]}, 'must be positive'), ({'boot': ['cdrom']}, 'network or hd'),
+    ({'disks': [{'size_gib': 0}]}, 'must be a positive number of GiB'), ({'boot': ['cdrom']}, 'network or hd'),
     ({'tap_prefix': 'macvtap'}, 'tap_prefix'), ({'tap_prefix': 'Tap'}, 'tap_prefix'),
+    # what a bad-input probe found (issue 18, L4): each was a traceback, or a volume made before libvirt refused
+    ({'name': 'vm1\n'}, 'may hold only'), ({'tap_prefix': 'kn\n'}, 'tap_prefix'),
+    ({'disks': [{'size_gib': float('nan')}]}, 'positive number of GiB'),
+    ({'disks': [{'size_gib': float('inf')}]}, 'positive number of GiB'),
+    ({'machine': 'pc\u0001q35'}, 'machine must be a QEMU machine type'),
+    ({'vcpus': 2 ** 31}, 'vcpus must be 1-4096'), ({'vcpus': True}, 'vcpus must be a whole number'),
+    ({'memory_mib': 2 ** 40}, 'above'),
+    ({'interfaces': [{'type': 'bridge', 'source': '../../sys/x'}]}, 'is not an interface name'),
+    ({'interfaces': [{'type': 'macvlan', 'source': 'eth0\x01'}]}, 'is not an interface name'),
+    ({'interfaces': [{'type': 'network', 'source': 'maas/../x'}]}, 'may hold only'),
 ])
 def test_spec_errors(params, words):
     with pytest.raises(SpecError, match=re.escape(words)):

@@ -48,7 +48,8 @@ class ModuleExit(Exception):
 
 
 class RecordingLibvirt(object):
-    """A libvirt object (connection, network, domain, pool, volume) whose writing calls are recorded."""
+    """A libvirt object (connection, network, domain, pool, volume) whose writing calls are recorded when
+    libvirt carried them out."""
 
     def __init__(self, target, log, label):
         self._target, self._log, self._label = target, log, label
@@ -61,8 +62,6 @@ class RecordingLibvirt(object):
         def call(*args, **kwargs):
             if name == 'close' and self._label == 'conn':
                 return 0
-            if name in LIBVIRT_WRITES:
-                self._log.append('%s.%s' % (self._label, name))
             if name == 'XMLDesc' and self._label.startswith('network'):
                 # the test driver has one definition per network and refuses the INACTIVE flag
                 args = (0,)
@@ -70,6 +69,8 @@ class RecordingLibvirt(object):
                 # the test driver keeps no NVRAM and refuses the flag that removes it
                 args = (args[0] & ~libvirt.VIR_DOMAIN_UNDEFINE_NVRAM,)
             value = attr(*args, **kwargs)
+            if name in LIBVIRT_WRITES:  # a call libvirt refused changed nothing
+                self._log.append('%s.%s' % (self._label, name))
             return _wrap(value, self._log)
         return call
 

@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import lock
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import build_spec
 from ansible_collections.kvmnet.netboot.plugins.modules import kvm_vm_compose
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
@@ -19,3 +20,35 @@ def test_kvm_vm_compose(monkeypatch, tmp_path, case):
     monkeypatch.setattr(lock, 'lock_path', lambda: str(tmp_path / 'compose.lock'))
     monkeypatch.setattr(kvm_vm_compose, 'domain_type_for', lambda requested: 'qemu')
     run_case(monkeypatch, kvm_vm_compose.main, case, extra_input={'power_address_host': '198.51.100.10'})
+
+
+class Volume(object):
+    def __init__(self, log):
+        self.log = log
+
+    def delete(self, flags):
+        self.log.append('delete')
+
+
+class Pool(object):
+    def __init__(self, log):
+        self.log = log
+
+    def createXML(self, xml, flags):  # pylint: disable=invalid-name
+        self.log.append('create')
+        return Volume(self.log)
+
+
+class RefusingConnection(object):
+    def defineXML(self, xml):  # pylint: disable=invalid-name
+        raise kvm_vm_compose.libvirt.libvirtError('XML error: refused by the test')
+
+
+def test_a_refused_definition_deletes_the_volumes_the_run_made():
+    """Issue 18, L4: a name libvirt refused left the volume made for it; nothing of a failed run may remain."""
+    log = []
+    disk = build_spec({'name': 'node02', 'disks': [{'size_gib': 1}]}).disks[0]
+    executor = kvm_vm_compose.DomainExecutor(None, RefusingConnection(), None, {'default': Pool(log)})
+    with pytest.raises(kvm_vm_compose.libvirt.libvirtError):
+        executor.run_or_undo([('create_volume', disk), ('define', '<domain/>')])
+    assert log == ['create', 'delete']

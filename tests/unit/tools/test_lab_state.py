@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""State the lab keeps as root lives in directories root owns and only root writes (tools/lab_state.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'tools'))
+
+import lab_state  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
+
+def test_a_state_directory_is_made_root_only_writable(tmp_path):
+    path = lab_state.state_dir('demo/reports', root=str(tmp_path / 'lab'))
+    assert os.path.isdir(path) and oct(os.stat(path).st_mode & 0o777) == '0o755'
+
+
+@pytest.mark.parametrize('make', ['symlink', 'world-writable', 'other-owner', 'file'])
+def test_a_directory_someone_else_could_have_made_is_refused(tmp_path, make):
+    """M7: before, the demo used /var/tmp/kvmnt-lab, which whoever creates it first controls."""
+    root = tmp_path / 'lab'
+    if make == 'symlink':
+        (tmp_path / 'elsewhere').mkdir()
+        root.symlink_to(tmp_path / 'elsewhere')
+    elif make == 'file':
+        root.write_text('')
+    else:
+        root.mkdir()
+        if make == 'world-writable':
+            root.chmod(0o777)
+        else:
+            os.chown(str(root), 65534, 65534)
+    with pytest.raises(lab_state.UnsafeStateDir):
+        lab_state.state_dir('demo', root=str(root))
