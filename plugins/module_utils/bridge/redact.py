@@ -93,8 +93,8 @@ def _yaml_stanzas(text):
                 stanzas.append(('network.%s.%s' % (section, name), yaml.safe_dump(
                     {section: {name: _redact_yaml(body)}}, default_flow_style=False, sort_keys=True)))
         else:
-            stanzas.append(('network.%s' % section, yaml.safe_dump({section: _redact_yaml(devices)},
-                                                                  default_flow_style=False)))
+            body = yaml.safe_dump({section: _redact_yaml(devices)}, default_flow_style=False)
+            stanzas.append(('network.%s' % section, body))
     return stanzas
 
 

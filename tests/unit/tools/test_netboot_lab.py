@@ -36,8 +36,8 @@ def test_a_running_default_is_left_alone(conn):
 
 def test_a_default_a_domain_uses_is_left_alone(conn):
     conn.networkLookupByName('default').destroy()
-    conn.defineXML(conn.lookupByName('test').XMLDesc(0).replace('<devices>', "<devices><interface type='network'>"
-                                                                 "<source network='default'/></interface>", 1))
+    nic = "<interface type='network'><source network='default'/></interface>"
+    conn.defineXML(conn.lookupByName('test').XMLDesc(0).replace('<devices>', '<devices>' + nic, 1))
     with pytest.raises(netboot_lab.ForeignNetworkInUse, match='domains test use'):
         netboot_lab.borrow_default(conn)
     assert conn.networkLookupByName('default').isPersistent()

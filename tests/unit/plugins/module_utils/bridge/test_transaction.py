@@ -77,8 +77,9 @@ def fast_clock(monkeypatch):
     monkeypatch.setattr(transaction, 'time', Clock())
 
 
-def make(commands, state, written=None, facts=FACTS):
+def make(commands, state, written=None, facts=None):
     dog = Watchdog()
+    facts = facts or FACTS
     plan = plan_bridge(facts)
     by_name = dict((i['name'], i) for i in facts['interfaces'])
     writes = written if written is not None else []
