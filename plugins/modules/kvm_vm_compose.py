@@ -306,7 +306,8 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue i
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import DOMAIN_STATES, error_message, libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_events import state_word
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import STATES, DomainFound, plan_compose, plan_removal, restart_required
@@ -364,7 +365,7 @@ class ComposeError(Exception):
 
 
 def state_name(dom):
-    return DOMAIN_STATES.get(dom.state()[0], 'unknown') if dom is not None else 'absent'
+    return state_word(dom.state()[0]) if dom is not None else 'absent'
 
 
 def domain_type_for(requested):

@@ -13,21 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_events import state_word
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.records import RawDomain, RawNetwork
 
 libvirt, LIBVIRT_IMPORT_ERROR = optional_import('libvirt')
 HAS_LIBVIRT = libvirt is not None
 
-DOMAIN_STATES = {
-    0: 'nostate',
-    1: 'running',
-    2: 'blocked',
-    3: 'paused',
-    4: 'shutdown',
-    5: 'shutoff',
-    6: 'crashed',
-    7: 'pmsuspended',
-}
 
 
 class LibvirtConnectionError(Exception):
@@ -79,7 +70,7 @@ def raw_domains(conn):
         state = dom.state()[0]
         result.append(RawDomain(
             xml=dom.XMLDesc(0),
-            state=DOMAIN_STATES.get(state, 'unknown'),
+            state=state_word(state),
             persistent=bool(dom.isPersistent()),
             autostart=bool(dom.autostart()),
         ))

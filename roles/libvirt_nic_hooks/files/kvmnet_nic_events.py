@@ -35,41 +35,27 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import kvmnet_nic_runner as runner  # noqa: E402
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm import nic_hooks  # noqa: E402
-
-
-DEFAULT_CONFIG = '/etc/kvmnet/nic-hooks.json'
-EVENTS = {2: 'started', 3: 'suspended', 4: 'resumed', 5: 'stopped', 6: 'shutdown', 8: 'crashed'}
-DETAILS = {
-    'started': {0: 'booted', 1: 'migrated', 2: 'restored', 3: 'from_snapshot', 4: 'wakeup'},
-    'suspended': {0: 'paused', 1: 'migrated', 2: 'ioerror', 3: 'watchdog', 4: 'restored', 5: 'from_snapshot',
-                  6: 'api_error', 7: 'postcopy', 8: 'postcopy_failed'},
-    'resumed': {0: 'unpaused', 1: 'migrated', 2: 'from_snapshot', 3: 'postcopy', 4: 'postcopy_failed'},
-    'shutdown': {0: 'finished', 1: 'guest', 2: 'host'},
-    'stopped': {0: 'shutdown', 1: 'destroyed', 2: 'crashed', 3: 'migrated', 4: 'saved', 5: 'failed',
-                6: 'from_snapshot'},
-}
-STATES = {1: 'running', 2: 'blocked', 3: 'paused', 4: 'shutdown', 5: 'shutoff', 6: 'crashed', 7: 'pmsuspended'}
-PAUSED_REASONS = {1: 'user', 2: 'migration', 3: 'save', 4: 'dump', 5: 'ioerror', 6: 'watchdog', 7: 'from_snapshot',
-                  8: 'shutting_down', 9: 'snapshot', 10: 'crashed', 11: 'starting_up', 12: 'postcopy',
-                  13: 'postcopy-failed', 14: 'api_error'}
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_events  # noqa: E402
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import environment, events, reconcile  # noqa: E402
 
 
 # --- the qemu hook ---------------------------------------------------------------------------------
 
-def incoming_reason(config, records, name):
-    """restore or migrate-in when this start of ``name`` is an incoming one, else None."""
-    operation, age = records.take_incoming(name)
-    reason = 'restore' if operation == 'restore' else 'migrate-in'
+def qemu_args(config, name):
+    """The command line of the QEMU started for domain ``name``, or None when there is none to look at."""
     try:
         with open(os.path.join(config['qemu_run_dir'], name + '.pid')) as handle:
             pid = int(handle.read().strip())
         with open('/proc/%d/cmdline' % pid, 'rb') as handle:
-            args = handle.read().split(b'\0')
+            return [arg.decode('utf-8', 'replace') for arg in handle.read().split(b'\0')]
     except (IOError, OSError, ValueError):
-        # no QEMU to look at: trust a fresh marker
-        return reason if operation and age < runner.INCOMING_MARKER_MAX_AGE else None
-    return reason if b'-incoming' in args else None
+        return None
+
+
+def incoming_reason(config, records, name):
+    """restore or migrate-in when this start of ``name`` is an incoming one, else None (nic_hooks.events)."""
+    operation, age = records.take_incoming(name)
+    return events.incoming_reason(operation, age, qemu_args(config, name))
 
 
 def records_of(config):
@@ -79,8 +65,8 @@ def records_of(config):
 def hook_started(config, name, xml):
     records = records_of(config)
     pending = incoming_reason(config, records, name)
-    nics = nic_hooks.nic_environments(xml)
-    status = nic_hooks.DomainStatus(True, 'starting', None, nics.instance)
+    nics = environment.nic_environments(xml)
+    status = reconcile.DomainStatus(True, 'starting', None, nics.instance)
     reasons = (pending or 'start', 'stop')
     done = runner.reconcile_domain(config, records, nics.uuid, nics, status, reasons, pending=pending)
     if pending:
@@ -90,7 +76,7 @@ def hook_started(config, name, xml):
         runner.LOG.error('%s: %d NIC hook script(s) failed or NIC(s) were refused, and fail_start is set: libvirt '
                          'will not start it', name, failures)
         # libvirt sends no lifecycle event for a start that never happened: take the NICs down now
-        gone = nic_hooks.DomainStatus(False, 'shutoff', None, None)
+        gone = reconcile.DomainStatus(False, 'shutoff', None, None)
         runner.reconcile_domain(config, records, nics.uuid, nics, gone, ('start', 'stop'))
         return 1
     return 0
@@ -127,34 +113,33 @@ class Listener(object):
         self.config = config
         self.libvirt = libvirt
         self.records = records_of(config)
-        self.events = queue.Queue()
+        self.queue = queue.Queue()
         self.stopping = False
         self.unclaimed = {}  # uuid -> generation: inactive domains with a record, seen by one periodic check
 
     def on_lifecycle(self, conn, dom, event, detail, opaque):
-        word = EVENTS.get(event)
+        word, detail_word = domain_events.event_words(event, detail)
         if word:
-            self.events.put((dom.UUIDString(), word, DETAILS.get(word, {}).get(detail, str(detail))))
+            self.queue.put((dom.UUIDString(), word, detail_word))
 
     def on_close(self, conn, reason, opaque):
-        self.events.put((None, 'closed', reason))
+        self.queue.put((None, 'closed', reason))
 
     def status_of(self, conn, uuid):
         """(domain XML or None, DomainStatus) of ``uuid`` now."""
         try:
             dom = conn.lookupByUUIDString(uuid)
             if not dom.isActive():
-                return None, nic_hooks.DomainStatus(False, 'shutoff', None, None)
+                return None, reconcile.DomainStatus(False, 'shutoff', None, None)
             state, reason = dom.state()
             xml = dom.XMLDesc(0)
             instance = dom.ID()
         except self.libvirt.libvirtError as exc:
             if exc.get_error_code() != self.libvirt.VIR_ERR_NO_DOMAIN:
                 raise
-            return None, nic_hooks.DomainStatus(False, 'shutoff', None, None)
-        words = STATES.get(state, str(state))
-        reason_word = PAUSED_REASONS.get(reason) if words == 'paused' else None
-        return xml, nic_hooks.DomainStatus(True, words, reason_word, instance)
+            return None, reconcile.DomainStatus(False, 'shutoff', None, None)
+        return xml, reconcile.DomainStatus(True, domain_events.state_word(state),
+                                           domain_events.paused_reason_word(state, reason), instance)
 
     def reconcile(self, conn, uuid, event=None, detail=None, running_only=False):
         for dummy in range(10):
@@ -164,10 +149,10 @@ class Listener(object):
                 return  # its started hook is about to run and brings the NICs up
             if running_only and not status.active:
                 return  # it stopped just now: its stop event follows
-            nics = nic_hooks.nic_environments(xml) if xml else None
+            nics = environment.nic_environments(xml) if xml else None
             if not (nics and nics.envs) and self.records.load(uuid) is None:
                 return
-            reasons = nic_hooks.event_reasons(event, detail, status)
+            reasons = events.event_reasons(event, detail, status)
             try:
                 done = runner.reconcile_domain(self.config, self.records, uuid, nics, status, reasons, seen=seen)
                 break
@@ -191,20 +176,16 @@ class Listener(object):
             self.reconcile(conn, uuid)
 
     def check_all(self, conn):
-        """The periodic check, for what no event reports. A record of a domain that is not running is
-        left to the stop event for one round (its down runs then get the event's reason, save or
-        migrate-out); if nothing touched it by the next round, its NICs go down (reason stop)."""
+        """The periodic check, for what no event reports (nic_hooks.events.periodic_round)."""
         active = set(dom.UUIDString() for dom in conn.listAllDomains(self.libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE))
         self.forget_gone(conn)
-        waiting, self.unclaimed = self.unclaimed, {}
-        for uuid in sorted(active | set(self.records.uuids())):
-            generation = self.records.generation(uuid)
-            if uuid in active:
-                self.reconcile(conn, uuid, running_only=True)
-            elif waiting.get(uuid) == generation:
-                self.reconcile(conn, uuid, 'stopped', 'unseen')
-            else:
-                self.unclaimed[uuid] = generation
+        recorded = self.records.uuids()
+        generations = dict((uuid, self.records.generation(uuid)) for uuid in set(active) | set(recorded))
+        running, stop, self.unclaimed = events.periodic_round(active, recorded, generations, self.unclaimed)
+        for uuid in running:
+            self.reconcile(conn, uuid, running_only=True)
+        for uuid in stop:
+            self.reconcile(conn, uuid, 'stopped', 'unseen')
 
     def forget_gone(self, conn):
         """Drop what the state directory keeps for domains that no longer exist (their generations)."""
@@ -230,7 +211,7 @@ class Listener(object):
                 self.check_all(conn)
                 last_full = time.time()
             try:
-                uuid, event, detail = self.events.get(timeout=1)
+                uuid, event, detail = self.queue.get(timeout=1)
             except queue.Empty:
                 continue
             if event == 'closed':
@@ -396,27 +377,37 @@ def check_config(config):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='kvmnet-nic-events', description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--config', default=DEFAULT_CONFIG)
+    # the role's settings file and pidfile (its variables libvirt_nic_hooks_config, libvirt_nic_hooks_pidfile)
+    parser.add_argument('--config')
     sub = parser.add_subparsers(dest='command')
     sub.add_parser('hook').add_argument('args', nargs='*')
     listen_parser = sub.add_parser('listen')
     listen_parser.add_argument('--supervise', action='store_true')
-    listen_parser.add_argument('--pidfile', default='/run/kvmnet-nic-events.pid')
+    listen_parser.add_argument('--pidfile')
     for name in ('status', 'stop'):
-        sub.add_parser(name).add_argument('--pidfile', default='/run/kvmnet-nic-events.pid')
+        sub.add_parser(name).add_argument('--pidfile', required=True)
     sub.add_parser('reload-libvirt')
     sub.add_parser('check-config')
     options = parser.parse_args(argv)
-    config = runner.load_config(options.config)
+    if options.command == 'status':
+        return 0 if read_pid(options.pidfile) else 3
+    if options.command == 'stop':
+        return stop_supervised(options.pidfile)
+    if not options.config:
+        parser.error('--config (the settings file the role writes) is needed for %s' % options.command)
+    try:
+        config = runner.load_config(options.config)
+    except runner.BadSettings as exc:
+        sys.stderr.write('kvmnet-nic-events: %s\n' % exc)
+        # a hook that cannot read its settings fails a start only where it could have (never writes stdout)
+        return 2 if options.command != 'hook' else 0
+    if options.command == 'listen' and options.supervise and not options.pidfile:
+        parser.error('listen --supervise needs --pidfile')
     if options.command == 'hook':
         runner.setup_logging(config)
         return hook(config, options.args)
     if options.command == 'listen':
         return supervise(options.config, options.pidfile) if options.supervise else listen(config)
-    if options.command == 'status':
-        return 0 if read_pid(options.pidfile) else 3
-    if options.command == 'stop':
-        return stop_supervised(options.pidfile)
     if options.command == 'reload-libvirt':
         return reload_libvirt(config)
     if options.command == 'check-config':

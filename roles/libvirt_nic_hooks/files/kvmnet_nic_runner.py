@@ -2,7 +2,7 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Shell of the per-NIC hooks on a KVM host: carries out a plan of vm/nic_hooks and keeps the record of each
+"""Shell of the per-NIC hooks on a KVM host: carries out a plan of nic_hooks.reconcile and keeps the record of each
 domain's NICs. Used by the libvirt qemu hook and by kvmnet-nic-events; never talks to libvirt (the hook must
 not: libvirtd waits for it).
 
@@ -41,27 +41,15 @@ from collections import namedtuple
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math  # noqa: E402
-from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims  # noqa: E402
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm import nic_hooks, routed_nic  # noqa: E402
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import (  # noqa: E402
+    environment, reconcile, routed_claims, routed_nic)
 
-DEFAULTS = {
-    'hooks_dir': '/etc/kvmnet/nic-hooks',
-    'state_dir': '/run/kvmnet/nic-hooks',
-    'log_file': '/var/log/kvmnet/nic-hooks.log',
-    'fail_start': False,
-    'script_timeout': 30,
-    'lock_timeout': 10,
-    'uri': 'qemu:///system',
-    'qemu_run_dir': '/run/libvirt/qemu',
-    'proc_sys': '/proc/sys',
-    'sys_class_net': '/sys/class/net',
-    # the listener checks every domain this often (seconds), besides on events
-    'reconcile_interval': 60,
-    # what routed NICs may claim: deny by default
-    'routed_prefixes': [],
-    'routed_tables': [],
-    'routed_max_ips': 8,
-}
+# The settings the role writes (roles/libvirt_nic_hooks/templates/nic-hooks.json.j2, from the role's
+# variables and their defaults): the programs have no defaults of their own for them.
+SETTINGS = ('hooks_dir', 'state_dir', 'log_file', 'fail_start', 'script_timeout', 'lock_timeout', 'uri',
+            'reconcile_interval', 'routed_prefixes', 'routed_tables', 'routed_max_ips')
+# Where the host keeps what the hooks read; a settings file may point them elsewhere (the tests do).
+HOST_PATHS = {'qemu_run_dir': '/run/libvirt/qemu', 'proc_sys': '/proc/sys', 'sys_class_net': '/sys/class/net'}
 # run-parts' rule: names of letters, digits, "_" and "-" only, so "foo.dpkg-old" or "foo~" never run.
 SCRIPT_NAME_RE = re.compile(r'[A-Za-z0-9_-]+\Z')
 SCRIPT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -69,18 +57,24 @@ SCRIPT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 TRUSTED_UID = 0
 # How much of a script's output goes to the log.
 OUTPUT_LIMIT = 4096
-# An incoming marker (written by the migrate/restore hook) older than this is not about this start.
-INCOMING_MARKER_MAX_AGE = 600
 LOG = logging.getLogger('kvmnet-nic-hooks')
 
 
+class BadSettings(Exception):
+    """The settings file is missing, not JSON, or lacks a setting: apply the role again."""
+
+
 def load_config(path):
-    """The settings the role writes (JSON), over DEFAULTS; a missing file gives the defaults."""
-    config = dict(DEFAULTS)
-    if path and os.path.exists(path):
+    """The settings the role wrote (JSON); raises BadSettings when one is missing."""
+    try:
         with open(path) as handle:
-            config.update(json.load(handle))
-    return config
+            loaded = json.load(handle)
+    except (IOError, OSError, ValueError) as exc:
+        raise BadSettings('cannot read the settings %s (%s): apply the role libvirt_nic_hooks again' % (path, exc))
+    missing = [key for key in SETTINGS if key not in (loaded if isinstance(loaded, dict) else {})]
+    if missing:
+        raise BadSettings('the settings %s lack %s: apply the role libvirt_nic_hooks again' % (path, ', '.join(missing)))
+    return dict(HOST_PATHS, **loaded)
 
 
 def setup_logging(config, to_stderr=False):
@@ -139,7 +133,7 @@ class Records(object):
             raise OSError(errno.EPERM, 'the state directory %s %s' % (state_dir, problem))
 
     def _path(self, uuid, suffix):
-        if not nic_hooks.UUID_RE.match(uuid or ''):
+        if not environment.UUID_RE.match(uuid or ''):
             raise ValueError('%r is not a domain UUID' % (uuid,))
         return os.path.join(self.state_dir, uuid + suffix)
 
@@ -209,12 +203,12 @@ class Records(object):
         if kept != generations:
             self._write_json(os.path.join(self.state_dir, 'generations.json'), kept)
         for name in os.listdir(self.state_dir):
-            if name.endswith(('.lock', '.generation')) and nic_hooks.UUID_RE.match(name.rsplit('.', 1)[0]):
+            if name.endswith(('.lock', '.generation')) and environment.UUID_RE.match(name.rsplit('.', 1)[0]):
                 _remove_unused_lock(os.path.join(self.state_dir, name))
 
     def uuids(self):
         return sorted(n[:-len('.json')] for n in os.listdir(self.state_dir)
-                      if n.endswith('.json') and nic_hooks.UUID_RE.match(n[:-len('.json')]))
+                      if n.endswith('.json') and environment.UUID_RE.match(n[:-len('.json')]))
 
     def claims(self, except_uuid):
         """{address: 'VM (uuid)'} of the routed NICs other domains have up."""
@@ -484,19 +478,19 @@ def reconcile_domain(config, records, uuid, nics, status, reasons, pending=None,
     lock). ``seen`` is the domain's generation from before that read; if the hook reconciled the domain since,
     the status may be stale and StaleStatus is raised.
     """
-    host = host or HostNetwork(config.get('proc_sys', '/proc/sys'), config.get('sys_class_net', '/sys/class/net'))
+    host = host or HostNetwork(config['proc_sys'], config['sys_class_net'])
     with records.locked():
         if seen is not None and records.generation(uuid) != seen:
             raise StaleStatus(uuid)
         records.bump(uuid)
         record = records.load(uuid)
-        screened = nic_hooks.screen(nics or nic_hooks.DomainNics(uuid, None, [], []),
-                                    claim_checker(config, records, uuid, host))
-        plan = nic_hooks.plan_nics(screened.envs, status, record, reasons[0], reasons[1], pending=pending,
+        screened = environment.screen(nics or environment.DomainNics(uuid, None, [], []),
+                                      claim_checker(config, records, uuid, host))
+        plan = reconcile.plan_nics(screened.envs, status, record, reasons[0], reasons[1], pending=pending,
                                    refused=screened.refused)
         apply_routed(plan, host)
         records.save(uuid, plan.record)
-    for env in nic_hooks.newly_refused((plan.record or {}).get('refused') or [], record):
+    for env in reconcile.newly_refused((plan.record or {}).get('refused') or [], record):
         LOG.error('%s: refused, not brought up: %s', describe(env), env['KVMNET_REFUSED'])
     failures = run_plan_scripts(config, plan) if plan.downs or plan.ups else 0
     return Reconciled(plan, failures, (plan.record or {}).get('refused') or [])

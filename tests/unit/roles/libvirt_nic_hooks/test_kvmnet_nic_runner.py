@@ -1,114 +1,24 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The host side of the NIC hooks (roles/libvirt_nic_hooks/files): running scripts, records, the lock, the
-screening of what a domain claims, the hook's incoming check. Real scripts and files in a temporary
-directory, and a recording stand-in for ip(8); the routes themselves are covered by
-tests/integration/test_nic_hooks.py on a real libvirtd."""
+"""kvmnet_nic_runner (roles/libvirt_nic_hooks/files): running scripts, records, the lock, the screening of what
+a domain claims and the routed NICs' steps. Real scripts and files in a temporary directory, and a recording
+stand-in for ip(8); the routes themselves are covered by tests/integration/test_nic_hooks.py on a real libvirtd."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import fcntl
 import json
 import os
 import subprocess
-import sys
 import time
 
 import pytest
 
-FILES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'roles', 'libvirt_nic_hooks', 'files')
-sys.path.insert(0, os.path.abspath(FILES))
-
-import kvmnet_nic_events as events  # noqa: E402 pylint: disable=wrong-import-position,import-error
-import kvmnet_nic_runner as runner  # noqa: E402 pylint: disable=wrong-import-position,import-error
-
-UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f'
-OTHER = '0b4f6a4e-2b35-4c3e-9c43-4b1b2d1f6c11'
-ENV = {'KVMNET_VM': 'vm1', 'KVMNET_VM_UUID': UUID, 'KVMNET_NIC_INDEX': '0', 'KVMNET_TAP': 'kn0',
-       'KVMNET_MAC': '52:54:00:00:00:01', 'KVMNET_MODE': 'bridge', 'KVMNET_LINK': 'br0', 'KVMNET_NETWORK': '',
-       'KVMNET_IPS': '', 'KVMNET_ACTION': 'up', 'KVMNET_REASON': 'start', 'routed_undo': []}
-DOMAIN = """<domain type='qemu' id='7'>
-  <name>vm1</name>
-  <uuid>%(uuid)s</uuid>
-  <metadata>
-    <kvmnet:nics xmlns:kvmnet='https://github.com/kvmnet/netboot/routed-nic'>
-      <kvmnet:nic mac='52:54:00:00:00:02' table='%(table)s'>%(ips)s</kvmnet:nic>
-    </kvmnet:nics>
-  </metadata>
-  <devices>
-    <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='br0'/><target dev='knaaan0'/></interface>
-    <interface type='ethernet'><mac address='52:54:00:00:00:02'/><target dev='%(tap)s' managed='no'/></interface>
-  </devices>
-</domain>"""
-RUNNING = events.nic_hooks.DomainStatus(True, 'running', None, 7)
-STOPPED = events.nic_hooks.DomainStatus(False, 'shutoff', None, None)
-
-
-def domain(ips=('198.51.100.20', '2001:DB8::0020'), table='4251', tap='knaaan1', uuid=UUID):
-    text = ''.join('<kvmnet:ip>%s</kvmnet:ip>' % ip for ip in ips)
-    return events.nic_hooks.nic_environments(DOMAIN % {'ips': text, 'table': table, 'tap': tap, 'uuid': uuid})
-
-
-class FakeHost(object):
-    """ip(8), /proc/sys and /sys/class/net of a host, recorded: every ip command that would change something."""
-
-    def __init__(self, addresses=('198.51.100.10',), ifindex=41):
-        self.commands = []
-        self.held = set(addresses)
-        self.index = {'knaaan1': ifindex}
-        self.values = {}
-
-    def ip(self, argv):
-        self.commands.append(' '.join(argv))
-        return 0, '', ''
-
-    def rules(self, family):
-        return []
-
-    def addresses(self):
-        return set(self.held)
-
-    def ifindex(self, tap):
-        return self.index.get(tap)
-
-    def sysctl(self, key, value=None):
-        if value is not None:
-            self.values[key] = value
-        return self.values.get(key, '0')
-
-    def run(self, action):
-        if action[0] == 'sysctl':
-            self.sysctl(action[1], action[2])
-            return True, ''
-        self.ip(list(action))
-        return True, ''
-
-
-def script(directory, name, text, mode=0o755):
-    path = os.path.join(directory, name)
-    with open(path, 'w') as handle:
-        handle.write('#!/bin/sh\n' + text + '\n')
-    os.chmod(path, mode)
-    return path
-
-
-@pytest.fixture
-def config(tmp_path, caplog):
-    for sub in ('up.d', 'down.d'):
-        (tmp_path / 'hooks' / sub).mkdir(parents=True)
-    os.chmod(str(tmp_path), 0o755)
-    conf = dict(runner.DEFAULTS, hooks_dir=str(tmp_path / 'hooks'), state_dir=str(tmp_path / 'state'),
-                log_file=None, script_timeout=2, lock_timeout=1, qemu_run_dir=str(tmp_path / 'run'),
-                routed_prefixes=['198.51.100.0/24', '2001:db8::/32'], routed_tables=[4251])
-    runner.LOG.propagate = True
-    return conf
-
-
-def records_of(config):
-    return runner.Records(config['state_dir'], config['lock_timeout'])
+from ansible_collections.kvmnet.netboot.tests.unit.roles.libvirt_nic_hooks.hook_samples import (
+    ENV, OTHER, RUNNING, STOPPED, UUID, FakeHost, domain, events, records_of, role_settings, runner, script,
+    template_settings)
 
 
 # --- scripts ---------------------------------------------------------------------------------------
@@ -229,15 +139,6 @@ def test_the_lock_is_given_up_after_the_timeout(config):
         holder.wait()
 
 
-def test_the_hook_fails_closed_on_a_lock_timeout(config, monkeypatch):
-    records_of(config)
-    monkeypatch.setattr(sys, 'stdin', open(os.devnull))
-    with open(os.path.join(config['state_dir'], 'records.lock'), 'a') as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        assert events.hook(config, ['vm1', 'started', 'begin', '-']) == 0
-        assert events.hook(dict(config, fail_start=True), ['vm1', 'started', 'begin', '-']) == 1
-
-
 def test_scripts_run_outside_the_lock(config, tmp_path):
     """L2: before, the listener ran scripts holding the domain's lock, which the hook of a start waits for."""
     lock = os.path.join(config['state_dir'], 'records.lock')
@@ -342,14 +243,6 @@ def test_an_address_another_domain_has_up_is_refused(config):
     assert 'is claimed by vm1 (%s)' % OTHER in done.refused[0]['KVMNET_REFUSED']
 
 
-def test_the_hook_refuses_the_start_with_fail_start_when_a_nic_is_refused(config, monkeypatch):
-    monkeypatch.setattr(runner, 'HostNetwork', lambda *args: FakeHost())
-    xml = DOMAIN % {'ips': '<kvmnet:ip>0.0.0.0</kvmnet:ip>', 'table': '255', 'tap': 'knaaan1', 'uuid': UUID}
-    assert events.hook_started(config, 'vm1', xml) == 0
-    assert events.hook_started(dict(config, fail_start=True), 'vm1', xml) == 1
-    assert records_of(config).load(UUID) is None  # taken down again
-
-
 def test_the_undo_is_skipped_when_the_tap_is_another_interface_now(config, caplog):
     """M2: before, the stop of a VM undid routes and rules on a tap name a new VM had taken meanwhile."""
     records = records_of(config)
@@ -365,42 +258,6 @@ def test_the_undo_is_skipped_when_the_tap_is_another_interface_now(config, caplo
     assert 'ip -4 route del 198.51.100.20/32 dev knaaan1 table 4251' in host.commands
 
 
-# --- the qemu hook --------------------------------------------------------------------------------
-
-def test_the_hook_calls_a_start_incoming_only_when_qemu_runs_with_incoming(config, tmp_path):
-    records = records_of(config)
-    run = tmp_path / 'run'
-    run.mkdir()
-    (run / 'vm1.pid').write_text('%d\n' % os.getpid())  # this process has no -incoming
-    records.mark_incoming('vm1', 'restore')
-    assert events.incoming_reason(config, records, 'vm1') is None
-    assert records.take_incoming('vm1') == (None, None)  # the marker is used up either way
-    (run / 'vm1.pid').unlink()  # no QEMU to look at: a fresh marker decides
-    records.mark_incoming('vm1', 'migrate')
-    assert events.incoming_reason(config, records, 'vm1') == 'migrate-in'
-    assert events.incoming_reason(config, records, 'vm1') is None
-
-
-def test_the_hook_writes_nothing_to_stdout_and_ignores_other_operations(config, tmp_path, capfd, monkeypatch):
-    monkeypatch.setattr(sys, 'stdin', open(os.devnull))
-    assert events.hook(config, ['vm1', 'prepare', 'begin', '-']) == 0
-    assert events.hook(config, ['vm1', 'restore', 'begin', '-']) == 0
-    assert capfd.readouterr().out == ''
-    assert records_of(config).take_incoming('vm1')[0] == 'restore'
-
-
-@pytest.mark.parametrize('name', ['--help', '-x', '--', '../../etc/vm'])
-def test_a_domain_name_that_looks_like_an_option_is_a_name(config, tmp_path, monkeypatch, name):
-    """L1: before, "--help" exited 0 having done nothing (bypassing fail_start) and "-x" exited 2."""
-    path = tmp_path / 'nic-hooks.json'
-    path.write_text(json.dumps(config))
-    monkeypatch.setattr(sys, 'stdin', open(os.devnull))
-    assert events.main(['--config', str(path), 'hook', '--', name, 'restore', 'begin', '-']) == 0
-    assert records_of(config).take_incoming(name)[0] == 'restore'
-    template = os.path.join(FILES, '..', 'templates', 'kvmnet-nic-hooks.sh.j2')
-    assert 'hook -- "$@"' in open(template).read()
-
-
 def test_sysctl_undo_restores_the_old_value_and_a_gone_tap_is_not_an_error(tmp_path, caplog):
     proc = tmp_path / 'sys'
     (proc / 'net/ipv4/conf/kn1').mkdir(parents=True)
@@ -414,10 +271,15 @@ def test_sysctl_undo_restores_the_old_value_and_a_gone_tap_is_not_an_error(tmp_p
     assert 'failed' not in caplog.text
 
 
-def test_settings_file_overrides_the_defaults(tmp_path):
+def test_the_role_writes_every_setting_the_programs_read_and_they_have_no_defaults_of_their_own(tmp_path):
+    """One home for the defaults: the role's (issue 19); the programs refuse a settings file that lacks one."""
+    assert set(template_settings()) == set(runner.SETTINGS)
     path = tmp_path / 'nic-hooks.json'
-    path.write_text(json.dumps({'fail_start': True, 'hooks_dir': '/srv/hooks'}))
+    path.write_text(json.dumps(role_settings(fail_start=True)))
     config = runner.load_config(str(path))
-    assert config['fail_start'] is True and config['hooks_dir'] == '/srv/hooks'
-    assert config['script_timeout'] == runner.DEFAULTS['script_timeout']
-    assert runner.load_config(str(tmp_path / 'missing.json')) == runner.DEFAULTS
+    assert config['fail_start'] is True and config['script_timeout'] == 30 and config['proc_sys'] == '/proc/sys'
+    path.write_text(json.dumps({'fail_start': True}))
+    with pytest.raises(runner.BadSettings, match='lack hooks_dir'):
+        runner.load_config(str(path))
+    with pytest.raises(runner.BadSettings, match='cannot read the settings'):
+        runner.load_config(str(tmp_path / 'missing.json'))
