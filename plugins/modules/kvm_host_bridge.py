@@ -195,20 +195,19 @@ fired_rollbacks:
 '''
 
 import contextlib
-import os
-
-
 import glob
+import os
+import time
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, redact, watchdog
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import backups, persist, watchdog
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import AdoptError
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.change import plan_change
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.executor import BridgeExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import read_existing, read_file, unwritable_directories, write_files
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.handover import handover_commands
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.files import (
-    move_files, read_existing, read_file, stale_files, unwritable_directories, write_files)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import BridgePlanError, plan_bridge
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.transaction import (
-    BridgeTransaction, TransactionError, TransactionOptions, check_timeouts, verification_targets)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.transaction import BridgeTransaction, TransactionError, transaction_options
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather, lock
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
 
@@ -231,91 +230,37 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def transaction_options(module, plan=None):
-    """The timeouts (verify_timeout defaults to a third of rollback_timeout), checked before any I/O."""
-    params = module.params
-    verify = params['verify_timeout'] if params['verify_timeout'] is not None else params['rollback_timeout'] // 3
-    try:
-        check_timeouts(verify, params['rollback_timeout'], params['settle_time'])
-    except TransactionError as exc:
-        module.fail_json(msg=str(exc))
-    targets = verification_targets(plan, params['verify_targets'], os.environ.get('SSH_CONNECTION')) if plan else []
-    return TransactionOptions(verify, params['rollback_timeout'], params['settle_time'], targets)
-
-
-def plan_and_files(module, commands):
-    """The host picture, the plan, the backend and its files - or fail_json saying why."""
-    params = module.params
-    try:
-        facts = gather.collect_links(commands)
-        plan = plan_bridge(facts, params['device'], params['name'], params['mtu'], params['stp'],
-                           params['forward_delay'], params['vlan'])
-    except gather.FactsGatherError as exc:
-        module.fail_json(msg='cannot read the host network picture: %s' % exc)
-    except BridgePlanError as exc:
-        module.fail_json(msg=str(exc))
-    by_name = dict((i['name'], i) for i in facts['interfaces'])
-    backend = params['backend']
-    if backend == 'auto':
-        backend = persist.detect_backend(os.path.exists, os.listdir)
-    patterns = persist.existing_paths(backend)
-    try:
-        files, adopted = persist.persistence(backend, plan, by_name, read_existing(patterns),
-                                             cloud_init=os.path.isdir(os.path.dirname(persist.CLOUD_INIT_NETWORK_OFF)),
-                                             backup_dir=params['backup_dir'])
-    except AdoptError as exc:
-        module.fail_json(msg='cannot take over the configuration of %s: %s' % (plan.port, exc))
-    legacy = [p for pattern in backups.legacy_patterns(patterns) for p in glob.glob(pattern)]
-    moves = backups.legacy_moves(legacy, params['backup_dir'], os.path.exists)
-    return plan, by_name, backend, files, adopted, moves
-
-
-def planned_result(module, plan, backend, files, moves):
-    """The result before anything is done: the plan, each file's path and hashes, and - in the diff - the
-    stanzas that change, secrets redacted (bridge.redact): never whole files."""
-    stale = stale_files(files)
-    result = {'plan': plan.to_dict(), 'backend': backend, 'changed': bool(plan.changes or stale or moves),
-              'files': dict((path, redact.file_summary(read_file(path), content)) for path, content in files.items()),
-              'legacy_backups_moved': [{'path': source, 'to': target} for source, target in moves]}
-    if result['changed'] and module._diff:  # pylint: disable=protected-access
-        result['diff'] = [{'before_header': 'plan', 'before': '', 'after_header': 'plan',
-                           'after': '\n'.join(plan.changes) + '\n'}]
-        for path, content in sorted(stale.items()):
-            before, after = redact.changed_stanzas(path, read_file(path) or '', content)
-            result['diff'].append({'before_header': path, 'before': before, 'after_header': path, 'after': after})
-        if moves:
-            result['diff'].append({'before_header': 'legacy backups', 'after_header': 'legacy backups',
-                                   'before': ''.join('%s\n' % source for source, dummy in moves),
-                                   'after': ''.join('%s\n' % target for dummy, target in moves)})
-    return result
-
-
-def hand_over_dhcp(module, backend, plan):
-    """Run the backend's DHCP client for the bridge (bridge.handover); fail saying what is left to do."""
-    for command in handover_commands(backend, plan):
-        program = module.get_bin_path(command[0])
-        rc, out, err = module.run_command([program or command[0]] + command[1:]) if program else (127, '', 'not found')
-        if rc != 0:
-            why = (err or out).strip() or rc
-            module.fail_json(msg='bridge %s is built, verified and persisted, but its DHCP client did not take over: '
-                                 '%s failed (%s). The address expires with its lease unless a DHCP client runs for %s '
-                                 '(restart the %s network service).'
-                                 % (plan.bridge, ' '.join(command), why, plan.bridge, backend),
-                             plan=plan.to_dict(), rolled_back=False)
-
-
 class Prepared(object):
-    """What a run works from: the plan, the files and the transaction that carries them out."""
+    """What a run works from, read from the host: the bridge plan, the module's Plan, the transaction."""
 
     def __init__(self, module, commands):
         params = module.params
-        self.plan, self.by_name, self.backend, self.files, adopted, self.moves = plan_and_files(module, commands)
-        self.options = transaction_options(module, self.plan)
-        self.result = planned_result(module, self.plan, self.backend, self.files, self.moves)
-        self.transaction = BridgeTransaction(
-            commands, self.plan, self.by_name, stale_files(self.files), self.options, watchdog,
-            lambda: gather.collect_links(commands),
-            lambda wanted: write_files(wanted, module.atomic_move, adopted, params['backup_dir']))
+        try:
+            facts = gather.collect_links(commands)
+            self.bridge = plan_bridge(facts, params['device'], params['name'], params['mtu'], params['stp'],
+                                      params['forward_delay'], params['vlan'])
+        except gather.FactsGatherError as exc:
+            module.fail_json(msg='cannot read the host network picture: %s' % exc)
+        except BridgePlanError as exc:
+            module.fail_json(msg=str(exc))
+        by_name = dict((i['name'], i) for i in facts['interfaces'])
+        backend = params['backend'] if params['backend'] != 'auto' else persist.detect_backend(os.path.exists, os.listdir)
+        patterns = persist.existing_paths(backend)
+        try:
+            files, adopted = persist.persistence(
+                backend, self.bridge, by_name, read_existing(patterns), backup_dir=params['backup_dir'],
+                cloud_init=os.path.isdir(os.path.dirname(persist.CLOUD_INIT_NETWORK_OFF)))
+        except AdoptError as exc:
+            module.fail_json(msg='cannot take over the configuration of %s: %s' % (self.bridge.port, exc))
+        moves = backups.legacy_moves([p for pattern in backups.legacy_patterns(patterns) for p in glob.glob(pattern)],
+                                     params['backup_dir'], os.path.exists)
+        self.files = files
+        self.plan = plan_change(self.bridge, backend, files, dict((path, read_file(path)) for path in files), moves,
+                                handover_commands(backend, self.bridge))
+        self.options = transaction_options(params, self.bridge, os.environ.get('SSH_CONNECTION'))
+        self.transaction = lambda wanted: BridgeTransaction(
+            commands, self.bridge, by_name, wanted, self.options, watchdog, lambda: gather.collect_links(commands),
+            lambda changed: write_files(changed, module.atomic_move, adopted, params['backup_dir']), time)
 
 
 def settle_earlier_rollbacks(module, commands, prepared):
@@ -329,45 +274,42 @@ def settle_earlier_rollbacks(module, commands, prepared):
         module.warn('a rollback watchdog of an earlier run is armed (%s); the real run settles it or waits for it'
                     % ', '.join(described))
         return prepared
-    if prepared.transaction.settle_pending(pending):
-        prepared.result.update(changed=True, settled_rollbacks=described)
+    if prepared.transaction({}).settle_pending(pending):
+        prepared.plan.predicted['settled_rollbacks'] = described
+        prepared.plan.tracker.add('settled rollbacks', '', '\n'.join(described) + '\n')
         return prepared
     left = watchdog.wait_until_fired(pending)
     if left:
         module.fail_json(msg='the rollback watchdog %s of an earlier run did not fire by its deadline; nothing was '
                              'changed. Look at %s' % (', '.join(described), watchdog.STATE_DIR))
     prepared = Prepared(module, commands)
-    prepared.result['fired_rollbacks'] = described
+    prepared.plan.predicted['fired_rollbacks'] = described
     return prepared
 
 
-def apply(module, prepared):
-    """Move the legacy backups, run the transaction, hand DHCP over; -> the result."""
-    result, plan = prepared.result, prepared.plan
-    try:
-        move_files(prepared.moves, module.params['backup_dir'])
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot move the earlier backups to %s: %s; nothing else was changed'
-                             % (module.params['backup_dir'], exc))
-    try:
-        prepared.transaction.preflight(unwritable_directories(prepared.files))
-        result['verified'] = prepared.transaction.run()
-    except TransactionError as exc:
-        module.fail_json(msg=str(exc), rolled_back=exc.rolled_back, rollback_failed=exc.rollback_failed,
-                         verified=exc.verified, plan=plan.to_dict())
-    if plan.changes and not prepared.options.targets:
-        module.warn('nothing to verify the change against (no gateway, no verify_targets)')
-    hand_over_dhcp(module, prepared.backend, plan)
-    result['rolled_back'] = False
-    return result
+def run_program(module, command):
+    program = module.get_bin_path(command[0])
+    return module.run_command([program] + command[1:]) if program else (127, '', '%s not found' % command[0])
 
 
 def run(module, commands):
     prepared = settle_earlier_rollbacks(module, commands, Prepared(module, commands))
-    if module.check_mode or not prepared.result['changed']:
-        module.exit_json(**prepared.result)
-    result = apply(module, prepared)
-    armed = watchdog.pending()
+    plan, bridge = prepared.plan, prepared.bridge
+    if not module.check_mode and plan.changed:
+        try:
+            prepared.transaction({}).preflight(unwritable_directories(prepared.files))
+        except TransactionError as exc:
+            module.fail_json(msg=str(exc), plan=bridge.to_dict())
+    executor = BridgeExecutor(module, prepared.transaction, lambda argv: run_program(module, argv),
+                              module.params['backup_dir'])
+    try:
+        result = run_plan(module, plan, executor)
+    except TransactionError as exc:
+        module.fail_json(msg=str(exc), rolled_back=exc.rolled_back, rollback_failed=exc.rollback_failed,
+                         verified=exc.verified, plan=bridge.to_dict())
+    if bridge.changes and not prepared.options.targets and not module.check_mode:
+        module.warn('nothing to verify the change against (no gateway, no verify_targets)')
+    armed = watchdog.pending() if not module.check_mode else []
     if armed:
         module.fail_json(msg='the bridge was built and persisted, but a rollback watchdog is still armed (pid %s): it '
                              'will undo the change at its deadline' % ', '.join(str(w.pid) for w in armed), **result)
@@ -376,7 +318,10 @@ def run(module, commands):
 
 def main():
     module = new_module(ARGUMENT_SPEC, supports_check_mode=True)
-    transaction_options(module)  # the timeouts first: a wrong combination fails before any I/O
+    try:  # the timeouts first: a wrong combination fails before any I/O
+        transaction_options(module.params)
+    except TransactionError as exc:
+        module.fail_json(msg=str(exc))
     commands = host_commands(module, required=True)
     # check mode takes no lock: the lock file is a write
     held = contextlib.nullcontext() if module.check_mode else lock.host_lock(

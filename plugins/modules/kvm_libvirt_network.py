@@ -166,12 +166,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 network:
-  description: C(name), C(uuid), C(active), C(persistent), C(autostart), C(dhcp_enabled) after the run
-    (in check mode, what they would be; C(uuid) is null for a network not defined yet).
+  description: C(name), C(uuid), C(active), C(persistent), C(autostart), C(dhcp_enabled), C(forward_mode) and
+    C(bridge) after the run (in check mode, what they would be; C(uuid) is null for a network not defined yet).
   returned: always
   type: dict
   sample: {name: default, uuid: 6a1d5b9e-5c4e-4b8e-9f2c-0d1b2c3d4e5f, active: true, persistent: true,
-           autostart: true, dhcp_enabled: false}
+           autostart: true, dhcp_enabled: false, forward_mode: nat, bridge: virbr0}
 previous_xml:
   description: The persistent XML before the run (empty when the network did not exist).
   returned: always
@@ -196,23 +196,15 @@ backup_file:
   type: str
 '''
 
-import os
-import time
-
-
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import FORWARD_MODES, is_local_uri
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import inventory
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import (
     URI_ARGUMENT_SPEC, require_libraries, run_with_connection)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_plan import (
-    STATES, NetworkFound, plan_network)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import host_xml, range_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
-    NetworkSpecError, check_request, spec_from_xml)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.executors import NetworkExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_plan import STATES, plan_network
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import NetworkSpecError, check_request
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import FORWARD_MODES
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -246,112 +238,26 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def attached_domains(conn, name):
-    names = []
-    for dom in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE):
-        if any(i['network'] == name for i in parse_domain_xml(dom.XMLDesc(0))['interfaces']):
-            names.append(dom.name())
-    return sorted(names)
-
-
-def write_backup(directory, name, xml):
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    path = os.path.join(directory, '%s-%s.xml' % (name, time.strftime('%Y%m%dT%H%M%S')))
-    with open(path, 'w') as handle:
-        handle.write(xml)
-    return path
-
-
-class NetworkExecutor(StepExecutor):
-    """Runs a NetworkPlan's steps against libvirt, one method per action."""
-
-    backup_file = None
-
-    def do_backup(self, xml):
-        params = self.module.params
-        try:
-            self.backup_file = write_backup(params['backup_dir'], params['name'], xml)
-        except (IOError, OSError) as exc:
-            self.module.fail_json(msg='cannot write the backup of network %s to %s: %s; nothing was changed'
-                                  % (params['name'], params['backup_dir'], exc))
-
-    def do_define(self, xml):
-        self.target = self.conn.networkDefineXML(xml)
-
-    def do_update(self, update):
-        flags = libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG
-        if update['live']:
-            flags |= libvirt.VIR_NETWORK_UPDATE_AFFECT_LIVE
-        for command, section, index, item in update['changes']:
-            cmd = libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE if command == 'delete' else \
-                libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST
-            if section == 'range':
-                self.target.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_RANGE, index, range_xml(item), flags)
-            else:
-                self.target.update(cmd, libvirt.VIR_NETWORK_SECTION_IP_DHCP_HOST, index, host_xml(item), flags)
-
-    def do_destroy(self, dummy):
-        self.target.destroy()
-
-    def do_create(self, dummy):
-        self.target.create()
-
-    def do_autostart(self, value):
-        self.target.setAutostart(1 if value else 0)
-
-    def do_undefine(self, dummy):
-        if self.target.isPersistent():
-            self.target.undefine()
-
-
-def check_host_bridge(module, spec):
-    if spec and spec['forward_mode'] == 'bridge' and spec['bridge'] and is_local_uri(module.params['uri']):
-        if not sysfs.is_bridge(spec['bridge']):
-            module.fail_json(msg='forward_mode bridge needs an existing host bridge, and %s is not one on this host; '
-                                 'build it first (role kvmnet.netboot.maas_bridge)' % spec['bridge'])
-
-
-def network_summary(net):
-    return {'name': net.name(), 'uuid': net.UUIDString(), 'active': bool(net.isActive()),
-            'persistent': bool(net.isPersistent()), 'autostart': bool(net.autostart()),
-            'dhcp_enabled': any(ip['dhcp'] for ip in spec_from_xml(net.XMLDesc(0))['ips'])}
-
-
-def planned_summary(name, plan, found):
-    """What network_summary would say after the plan (check mode, or absent)."""
-    if plan.spec is None:
-        return {'name': name, 'uuid': None, 'active': False, 'persistent': False, 'autostart': False,
-                'dhcp_enabled': False}
-    return {'name': name, 'uuid': None, 'active': plan.tracker.after('active'),
-            'persistent': True, 'autostart': plan.tracker.after('autostart', bool(found and found.autostart)),
-            'dhcp_enabled': any(i['dhcp'] for i in plan.spec['ips'])}
-
-
 def run(module, conn):
     name = module.params['name']
     net = lookup_or_none(conn.networkLookupByName, name)
-    found = None if net is None else NetworkFound(
-        net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE), bool(net.isActive()), bool(net.autostart()))
-    plan = plan_network(name, found, module.params)
-    check_host_bridge(module, plan.spec)
-    result = {'changed': plan.changed, 'applied': plan.applied, 'previous_xml': found.xml if found else '',
-              'affected_domains': attached_domains(conn, name) if plan.disconnects and found else []}
-    if plan.applied == 'define+restart' and result['affected_domains']:
-        module.warn('restarting network %s disconnects running domains %s until their NICs are re-attached'
-                    % (name, ', '.join(result['affected_domains'])))
-    if module._diff and plan.changed:  # pylint: disable=protected-access
-        result['diff'] = plan.tracker.as_diff()
-    if module.check_mode:
-        result['network'] = planned_summary(name, plan, found)
-    else:
-        executor = NetworkExecutor(module, conn, net)
-        net = executor.run(plan.steps)
-        if executor.backup_file:
-            result['backup_file'] = executor.backup_file
-        result['network'] = network_summary(net) if plan.spec is not None else planned_summary(name, plan, found)
-    if plan.spec is not None:
-        result['xml'] = net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE) if net is not None and not module.check_mode \
-            else plan.xml
+    plan = plan_network(name, inventory.network_found(net), module.params)
+    wanted = plan.predicted['network']
+    if wanted['forward_mode'] == 'bridge' and wanted['bridge']:
+        problem = inventory.host_bridge_problem(module.params['uri'], wanted['bridge'])
+        if problem:
+            module.fail_json(msg='forward_mode bridge needs an existing host bridge: %s; build it first (role '
+                                 'kvmnet.netboot.maas_bridge)' % problem)
+    if plan.predicted['affected_domains'] is None:
+        plan.predicted['affected_domains'] = inventory.domains_on_network(conn, name)
+        if plan.predicted['applied'] == 'define+restart' and plan.predicted['affected_domains']:
+            module.warn('restarting network %s disconnects running domains %s until their NICs are re-attached'
+                        % (name, ', '.join(plan.predicted['affected_domains'])))
+    executor = NetworkExecutor(module, conn, net, module.params['backup_dir'])
+    result = run_plan(module, plan, executor)
+    net = executor.target
+    if not module.check_mode and net is not None and plan.predicted['network']['persistent']:
+        result.update(network=inventory.network_summary(net), xml=net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE))
     return result
 
 
@@ -362,8 +268,7 @@ def main():
         check_request(module.params)
     except NetworkSpecError as exc:
         module.fail_json(msg=str(exc))
-    result = run_with_connection(module, run, 'network %s' % module.params['name'], NetworkSpecError)
-    module.exit_json(**result)
+    module.exit_json(**run_with_connection(module, run, 'network %s' % module.params['name'], NetworkSpecError))
 
 
 if __name__ == '__main__':

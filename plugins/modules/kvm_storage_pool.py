@@ -65,13 +65,13 @@ pool:
 '''
 
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import inventory
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.executors import PoolExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_plan import (
-    PoolFound, PoolSpecError, check_pool_request, plan_pool)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import pool_path
+    PoolSpecError, check_pool_request, missing_path, path_note, plan_pool)
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -82,48 +82,18 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class PoolExecutor(StepExecutor):
-    """Runs the steps of plan_pool against libvirt, one method per action."""
-
-    def do_define(self, xml):
-        self.target = self.conn.storagePoolDefineXML(xml, 0)
-
-    def do_build(self, dummy):
-        self.target.build(0)
-
-    def do_start(self, dummy):
-        self.target.create(0)
-
-    def do_autostart(self, value):
-        self.target.setAutostart(1 if value else 0)
-
-    def do_destroy(self, dummy):
-        self.target.destroy()
-
-    def do_undefine(self, dummy):
-        self.target.undefine()
-
-
 def run(module, conn):
     params = module.params
     pool = lookup_or_none(conn.storagePoolLookupByName, params['name'])
-    found = None if pool is None else PoolFound(pool_path(pool.XMLDesc(0)), bool(pool.isActive()),
-                                                bool(pool.autostart()))
-    if found is None and params['state'] == 'active' and not params['path']:
-        module.fail_json(msg='storage pool %s does not exist: give path to define it' % params['name'])
-    if found is not None and params['path'] and found.path != params['path']:
-        module.warn('storage pool %s already uses %s, not %s; left as it is'
-                    % (params['name'], found.path, params['path']))
-    steps, tracker = plan_pool(params['name'], found, params['state'], params['path'], params['autostart'])
-    if not module.check_mode:
-        PoolExecutor(module, conn, pool).run(steps)
-    present = params['state'] == 'active'
-    result = {'changed': tracker.changed,
-              'pool': {'name': params['name'], 'path': (found.path if found else params['path']) if present else None,
-                       'active': present, 'autostart': tracker.after('autostart', False) if present else False}}
-    if module._diff and tracker.changed:  # pylint: disable=protected-access
-        result['diff'] = tracker.as_diff()
-    return result
+    found = inventory.pool_found(pool)
+    problem = missing_path(params['name'], found, params['state'], params['path'])
+    if problem:
+        module.fail_json(msg=problem)
+    note = path_note(params['name'], found, params['path'])
+    if note:
+        module.warn(note)
+    plan = plan_pool(params['name'], found, params['state'], params['path'], params['autostart'])
+    return run_plan(module, plan, PoolExecutor(module, conn, pool))
 
 
 def main():
@@ -133,8 +103,7 @@ def main():
         check_pool_request(module.params['name'], module.params['path'])
     except PoolSpecError as exc:
         module.fail_json(msg=str(exc))
-    result = run_with_connection(module, run, 'storage pool %s' % module.params['name'])
-    module.exit_json(**result)
+    module.exit_json(**run_with_connection(module, run, 'storage pool %s' % module.params['name']))
 
 
 if __name__ == '__main__':

@@ -295,30 +295,21 @@ removed_volumes:
 import contextlib
 import json
 import os
-import time
 
-
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import is_local_uri
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
-from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather, sysfs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.lock import HostLockTimeout, host_lock
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render, inventory
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glue import URI_ARGUMENT_SPEC, require_libraries, run_with_connection
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import error_message, libvirt, lookup_or_none
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_events import state_word
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.volume_render import volume_xml
-from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks import routed_claims
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import STATES, DomainFound, plan_compose, plan_removal, restart_required
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.executors import DomainExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.uri import is_local_uri
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import power_address, power_details
+from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.installation import HOOK_PATH, SETTINGS_PATH, routed_nic_warnings
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import POWER_ACTIONS, STATES, compose_outcome, plan_compose, plan_removal
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import IdentityConflict, nic_identities
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import (
-    BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields)
-
-# Installed by the role kvmnet.netboot.libvirt_nic_hooks; it routes a routed NIC's addresses, if its settings
-# (the role's default path) allow them.
-NIC_HOOK_PATH = '/etc/libvirt/hooks/qemu.d/kvmnet-nic-hooks'
-NIC_HOOK_SETTINGS = '/etc/kvmnet/nic-hooks.json'
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -360,13 +351,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ComposeError(Exception):
-    """A problem the user can act on; nothing was changed."""
-
-
-def state_name(dom):
-    return state_word(dom.state()[0]) if dom is not None else 'absent'
-
 
 def domain_type_for(requested):
     if requested != 'auto':
@@ -374,154 +358,17 @@ def domain_type_for(requested):
     return 'kvm' if os.access('/dev/kvm', os.R_OK | os.W_OK) else 'qemu'
 
 
-def check_nic_sources(conn, spec, uri):
-    """Every network or host device a NIC points at exists; raise ComposeError before any change."""
-    for nic in spec.nics:
-        where = 'interfaces[%d]' % nic.index
-        if nic.type == 'routed':
-            continue  # libvirt creates the tap
-        if nic.type == 'network':
-            if lookup_or_none(conn.networkLookupByName, nic.source) is None:
-                raise ComposeError('%s: libvirt network %s does not exist (kvm_network_facts lists the networks)'
-                                   % (where, nic.source))
-        elif is_local_uri(uri):
-            if not sysfs.device_exists(nic.source):
-                raise ComposeError('%s: host device %s does not exist' % (where, nic.source))
-            if nic.type == 'bridge' and not sysfs.is_bridge(nic.source):
-                raise ComposeError('%s: host device %s is not a bridge; use type macvlan for a NIC, bond or VLAN'
-                                   % (where, nic.source))
-
-
-def check_pools(conn, spec):
-    """The active storage pool of every disk, by name; raise ComposeError when one is missing or stopped."""
-    pools = {}
-    for disk in spec.disks:
-        if disk.pool in pools:
-            continue
-        pool = lookup_or_none(conn.storagePoolLookupByName, disk.pool)
-        if pool is None:
-            raise ComposeError('disks[%d]: storage pool %s does not exist; define it (virsh pool-define-as %s dir '
-                               '--target /var/lib/libvirt/images) or set pool' % (disk.index, disk.pool, disk.pool))
-        if not pool.isActive():
-            raise ComposeError('disks[%d]: storage pool %s is not active; start it (virsh pool-start %s)'
-                               % (disk.index, disk.pool, disk.pool))
-        pools[disk.pool] = pool
-    return pools
-
-
-def identities_in_use(conn, own_name):
-    """MACs and tap/macvtap names used by other domains (persistent and live) and by host links.
-
-    The VM's own running taps are host links too; they stay its own.
-    """
-    macs, taps, own = set(), set(), set()
-    for dom in conn.listAllDomains(0):
-        flags = [0, libvirt.VIR_DOMAIN_XML_INACTIVE] if dom.isActive() else [0]
-        for flag in flags:
-            for mac, target in domain_render.interfaces_of(dom.XMLDesc(flag)):
-                if dom.name() == own_name:
-                    own.update(x for x in (mac, target) if x)
-                    continue
-                macs.update([mac] if mac else [])
-                taps.update([target] if target else [])
-    for link, mac in sysfs.link_names_and_macs().items():
-        if link not in own:
-            taps.add(link)
-        if mac and mac not in own:
-            macs.add(mac)
-    return macs, taps
-
-
-def missing_disks(pools, spec):
-    return [disk for disk in spec.disks
-            if lookup_or_none(pools[disk.pool].storageVolLookupByName, disk.volume) is None]
-
-
-def wait_for(dom, wanted, timeout):
-    deadline = time.monotonic() + timeout
-    while state_name(dom) not in wanted:
-        if time.monotonic() >= deadline:
-            raise ComposeError('domain %s did not reach %s within %d s (it is %s)'
-                               % (dom.name(), '/'.join(wanted), timeout, state_name(dom)))
-        time.sleep(0.2)
-
-
-class DomainExecutor(StepExecutor):
-    """Runs a ComposePlan's steps against libvirt, one method per action."""
-
-    def __init__(self, module, conn, dom, pools=None):
-        super(DomainExecutor, self).__init__(module, conn, dom)
-        self.pools = pools or {}
-        self.created = []
-
-    def do_create_volume(self, disk):
-        self.created.append(self.pools[disk.pool].createXML(volume_xml(disk), 0))
-
-    def run_or_undo(self, steps):
-        """Run the steps; if one fails, delete the volumes this run created before it (nothing is left of a
-        failed run), then re-raise."""
-        try:
-            return self.run(steps)
-        except Exception:
-            for volume in reversed(self.created):
-                volume.delete(0)
-            raise
-
-    def do_destroy(self, dummy):
-        self.target.destroy()
-
-    def do_undefine(self, dummy):
-        self.target.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                  libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
-
-    def do_define(self, xml):
-        self.target = self.conn.defineXML(xml)
-
-    def do_start(self, dummy):
-        self.target.create()
-        wait_for(self.target, ('running',), self.module.params['start_timeout'])
-
-    def do_stop(self, dummy):
-        self.target.destroy()
-        wait_for(self.target, ('shutoff',), self.module.params['start_timeout'])
-
-    def do_delete_volume(self, pool_and_volume):
-        pool_name, volume = pool_and_volume
-        try:
-            self.conn.storagePoolLookupByName(pool_name).storageVolLookupByName(volume).delete(0)
-        except libvirt.libvirtError as exc:
-            self.module.warn('could not delete volume %s/%s: %s' % (pool_name, volume, error_message(exc)))
-
-
-def found_domain(dom):
-    if dom is None:
-        return None
-    return DomainFound(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), bool(dom.isActive()))
-
-
 def remove(module, conn, spec):
-    name = spec.name
-    dom = lookup_or_none(conn.lookupByName, name)
-    found = found_domain(dom)
-    plan = plan_removal(name, found, module.params['remove_storage'])
-    result = {'changed': plan.changed, 'domain': {'name': name, 'uuid': dom.UUIDString() if dom else None,
-                                                  'state': 'absent'},
-              'removed_volumes': ['%s/%s' % step[1] for step in plan.steps if step[0] == 'delete_volume']}
-    if module._diff and plan.changed:  # pylint: disable=protected-access
-        result['diff'] = plan.tracker.as_diff()
-    if not module.check_mode:
-        DomainExecutor(module, conn, dom).run(plan.steps)
-    return result
+    dom = lookup_or_none(conn.lookupByName, spec.name)
+    plan = plan_removal(spec.name, inventory.domain_found(dom), module.params['remove_storage'],
+                        dom.UUIDString() if dom else None)
+    return run_plan(module, plan, DomainExecutor(module, conn, dom))
 
 
-def power_address(module, conn):
-    """The libvirt URI MAAS's virsh driver powers the VM through: at an address MAAS can reach."""
-    params = module.params
-    if params['power_address']:
-        return params['power_address']
-    if not is_local_uri(params['uri']):
-        return params['uri']
-    host = params['power_address_host']
+def power_host(module, conn):
+    """The address MAAS reaches this host at: power_address_host, else the management address, else the host
+    name (with a warning: MAAS must resolve it)."""
+    host = module.params['power_address_host']
     commands = host_commands(module) if not host else None
     if commands is not None:
         try:
@@ -532,62 +379,47 @@ def power_address(module, conn):
         host = conn.getHostname()
         module.warn('no management address found: power_address uses the host name %s, which MAAS must resolve; '
                     'give power_address_host' % host)
-    return 'qemu+ssh://root@%s/system' % ('[%s]' % host if ':' in host else host)
+    return host
 
 
 def plan_under_lock(module, conn, spec, pools):
-    """Read the domain and what the host uses, allocate identities and plan; define while locked."""
+    """Read the domain and what the host uses, allocate identities and plan; define (not in check mode).
+    -> (executor, plan): the executor holds the domain."""
     dom = lookup_or_none(conn.lookupByName, spec.name)
-    found = found_domain(dom)
-    used_macs, used_taps = identities_in_use(conn, spec.name)
+    found = inventory.domain_found(dom)
+    used_macs, used_taps = inventory.identities_in_use(conn, spec.name)
     existing = domain_render.interfaces_of(found.xml) if found else []
     try:
         identities = nic_identities(spec, existing, used_macs, used_taps)
     except IdentityConflict as exc:
-        raise ComposeError(str(exc))
-    plan = plan_compose(spec, found, identities, domain_type_for(spec.domain_type), missing_disks(pools, spec),
-                        module.params['state'], module.params['recreate'])
-    if not module.check_mode:
-        definition = [s for s in plan.steps if s[0] not in ('start', 'stop')]
-        dom = DomainExecutor(module, conn, dom, pools).run_or_undo(definition)
-    return dom, plan
+        raise inventory.NotReady(str(exc))
+    plan = plan_compose(spec, found, identities, domain_type_for(spec.domain_type),
+                        inventory.missing_disks(pools, spec), module.params['state'], module.params['recreate'])
+    executor = DomainExecutor(module, conn, dom, pools, module.params['start_timeout'])
+    run_plan(module, plan, executor, plan.without(POWER_ACTIONS))
+    return executor, plan
 
 
 def compose(module, conn, spec):
-    check_nic_sources(conn, spec, module.params['uri'])
-    pools = check_pools(conn, spec)
+    inventory.check_nic_sources(conn, spec, module.params['uri'])
+    pools = inventory.active_pools(conn, spec)
     # Check mode allocates nothing for real, so it takes no lock (the lock file is a write).
     with (contextlib.nullcontext() if module.check_mode else host_lock()):
-        dom, plan = plan_under_lock(module, conn, spec, pools)
-    if not module.check_mode:
-        dom = DomainExecutor(module, conn, dom).run([s for s in plan.steps if s[0] in ('start', 'stop')])
-    return compose_result(module, conn, spec, dom, plan)
-
-
-def compose_result(module, conn, spec, dom, plan):
-    """The module's result: the definition, NIC identities, power state and what MAAS needs."""
+        executor, plan = plan_under_lock(module, conn, spec, pools)
+    result = run_plan(module, plan, executor, plan.only(POWER_ACTIONS))
+    dom = executor.target
     running_now = dom is not None and bool(dom.isActive())
     if module.check_mode:
-        xml, running = plan.xml, plan.tracker.after('running')
+        xml, running = plan.predicted['xml'], plan.tracker.after('running')
     else:
         xml, running = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), running_now
-    live_xml = dom.XMLDesc(0) if running and running_now else xml
-    nics = [{'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode,
-             'ips': list(nic.ips), 'table': nic.table}
-            for nic, (mac, target) in zip(spec.nics, domain_render.interfaces_of(live_xml))]
-    boot = spec.boot_nic
-    pxe_mac = nics[boot.index]['mac'] if boot is not None and nics else None
-    result = {
-        'changed': plan.changed, 'xml': xml, 'interfaces': nics, 'pxe_mac': pxe_mac,
-        'domain': {'name': spec.name, 'uuid': dom.UUIDString() if dom is not None else None,
-                   'state': state_name(dom)},
-        'restart_required': bool(running and running_now and restart_required(live_xml, xml)),
-        'maas': {'power_type': 'virsh', 'pxe_mac_address': pxe_mac,
-                 'power_parameters': {'power_address': power_address(module, conn), 'power_id': spec.name}},
-        'created_volumes': plan.created_volumes,
-    }
-    if module._diff and plan.changed:  # pylint: disable=protected-access
-        result['diff'] = plan.tracker.as_diff()
+    address = power_address(module.params['power_address'], module.params['uri'],
+                            None if module.params['power_address'] or not is_local_uri(module.params['uri'])
+                            else power_host(module, conn))
+    domain = {'name': spec.name, 'uuid': dom.UUIDString() if dom is not None else None,
+              'state': inventory.domain_state(dom)}
+    result.update(compose_outcome(spec, xml, dom.XMLDesc(0) if running and running_now else xml, domain,
+                                  (running, running_now), lambda pxe_mac: power_details(pxe_mac, address, spec.name)))
     return result
 
 
@@ -600,28 +432,17 @@ def check_option_combinations(module):
 
 
 def warn_about_routed_nics(module, spec):
-    """A routed NIC on a local host without the NIC hooks, or that their allow-lists refuse, gets no route:
-    say so (the VM is still defined; the hook decides when it starts)."""
+    """A routed NIC on this host without the NIC hooks, or that their settings refuse, gets no route: say so."""
     routed = [nic for nic in spec.nics if nic.type == 'routed']
     if not routed or not is_local_uri(module.params['uri']):
         return
-    if not os.path.exists(NIC_HOOK_PATH):
-        module.warn('%s has a routed interface but %s does not exist: nothing will route its addresses until the '
-                    'role kvmnet.netboot.libvirt_nic_hooks is applied to this host' % (spec.name, NIC_HOOK_PATH))
-        return
     try:
-        with open(NIC_HOOK_SETTINGS) as handle:
+        with open(SETTINGS_PATH) as handle:
             settings = json.load(handle)
-        policy = routed_claims.policy_from(settings.get('routed_prefixes'), settings.get('routed_tables'),
-                                           settings.get('routed_max_ips', 8))
-    except (IOError, OSError, ValueError, AttributeError):
-        return  # not readable here: the hook checks when the VM starts
-    for nic in routed:
-        try:
-            routed_claims.check_claim(nic.ips, nic.table, policy)
-        except routed_claims.ClaimRefused as exc:
-            module.warn('interfaces[%d]: the NIC hook of this host will refuse this routed NIC (%s): set '
-                        'libvirt_nic_hooks_routed_prefixes and libvirt_nic_hooks_routed_tables' % (nic.index, exc))
+    except (IOError, OSError, ValueError):
+        settings = None
+    for warning in routed_nic_warnings(spec.name, routed, os.path.exists(HOOK_PATH), settings):
+        module.warn(warning)
 
 
 def main():
@@ -638,7 +459,7 @@ def main():
         warn_about_routed_nics(module, spec)
     action = remove if module.params['state'] == 'absent' else compose
     result = run_with_connection(module, lambda mod, conn: action(mod, conn, spec), 'VM %s' % spec.name,
-                                 (ComposeError, HostLockTimeout))
+                                 (HostLockTimeout,))
     module.exit_json(**result)
 
 

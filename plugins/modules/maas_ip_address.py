@@ -103,11 +103,11 @@ address:
 '''
 
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_finder import AddressFinder
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_plan import (
-    CLASSES, AddressRequestError, check_request, plan_address)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_plan import CLASSES, AddressRequestError, check_force, check_request, plan_address
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_glue import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.executors import AddressExecutor
 
 ARGUMENT_SPEC = dict(
     MAAS_ARGUMENT_SPEC,
@@ -128,21 +128,10 @@ def run(module, client):
     params = module.params
     mac = check_request(params)
     me = client.get('users/', op='whoami') or {}
-    is_admin = bool(me.get('is_superuser'))
-    if params['force'] and not is_admin:
-        raise AddressRequestError('force is for MAAS administrators; the key\'s user %s is not one' % me.get('username'))
-    finder = AddressFinder(client, params, mac, me.get('username'), is_admin)
-    found = finder.find()
-    plan = plan_address(params, found, me.get('username'))
-    address = found
-    if plan.action != 'none' and not module.check_mode:
-        address = finder.reserve() if plan.action == 'reserve' else finder.release(found)
-    elif plan.action == 'release':
-        address = None
-    result = {'changed': plan.tracker.changed, 'address': address}
-    if module._diff and plan.tracker.changed:  # pylint: disable=protected-access
-        result['diff'] = {'before': {'address': found}, 'after': {'address': address}}
-    return result
+    check_force(params, me.get('username'), bool(me.get('is_superuser')))
+    finder = AddressFinder(client, params, mac, me.get('username'), bool(me.get('is_superuser')))
+    plan = plan_address(params, finder.find(), me.get('username'))
+    return run_plan(module, plan, AddressExecutor(module, client, finder))
 
 
 def main():

@@ -82,27 +82,13 @@ findings:
 
 import datetime
 
-
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import subnet_usage
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import (
-    MaasAnswerError, ranges_by_subnet)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import (
-    count_free, ipv4_array, range_bounds)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import usage_report
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_glue import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import MaasAnswerError, ranges_by_subnet
 
 ARGUMENT_SPEC = dict(MAAS_ARGUMENT_SPEC, subnets=dict(type='list', elements='str'),
                      stale_days=dict(type='int', default=30))
-
-
-def free_ipv4(subnet, ranges, entries):
-    network = netaddr.IPNetwork(subnet['cidr'])
-    if network.version != 4:
-        return None
-    points = [e['ip'] for e in entries if ':' not in e['ip']] + ([subnet['gateway_ip']] if subnet.get('gateway_ip')
-                                                                 else [])
-    return count_free(network, [range_bounds(r['start_ip'], r['end_ip']) for r in ranges], ipv4_array(points))
 
 
 def run(module, client):
@@ -111,22 +97,12 @@ def run(module, client):
     missing = wanted - set(s.get('cidr') for s in subnets)
     if missing:
         module.fail_json(msg='MAAS has no subnet %s' % ', '.join(sorted(missing)))
-    ranges = ranges_by_subnet(client.get('ipranges/') or [])
     context = {'now': datetime.datetime.utcnow(), 'stale_days': module.params['stale_days'],
                'users': set(u.get('username') for u in client.get('users/') or []),
                'nodes': dict((n['system_id'], {'status_name': n.get('status_name')}) for n in client.get('nodes/') or [])}
-    result = {'changed': False, 'addresses': [], 'totals': {}, 'free': {}, 'findings': []}
-    for subnet in subnets:
-        entries = client.get('subnets/%s/' % subnet['id'], op='ip_addresses', with_summary=1, with_username=1) or []
-        context['ranges'] = ranges.get(subnet['id'], [])
-        records, totals, findings = subnet_usage(subnet['cidr'], entries, context)
-        result['addresses'] += records
-        result['totals'][subnet['cidr']] = totals
-        result['findings'] += findings
-        free = free_ipv4(subnet, context['ranges'], entries)
-        if free is not None:
-            result['free'][subnet['cidr']] = free
-    return result
+    report = usage_report(subnets, ranges_by_subnet(client.get('ipranges/') or []), lambda subnet: client.get(
+        'subnets/%s/' % subnet['id'], op='ip_addresses', with_summary=1, with_username=1) or [], context)
+    return dict(report, changed=False)
 
 
 def main():

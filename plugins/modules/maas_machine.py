@@ -99,17 +99,19 @@ machine:
 '''
 
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import (
-    MachineSpecError, normalise_macs, plan_machine)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module, run_plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import normalise_macs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_glue import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.executors import MachineExecutor
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import MachineSpecError, plan_machine
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import POWER_TYPE
 
 ARGUMENT_SPEC = dict(
     MAAS_ARGUMENT_SPEC,
     hostname=dict(type='str'),
     mac_addresses=dict(type='list', elements='str', required=True),
     architecture=dict(type='str', default='amd64/generic'),
-    power_type=dict(type='str', default='virsh'),
+    power_type=dict(type='str', default=POWER_TYPE),
     power_address=dict(type='str'),
     power_id=dict(type='str'),
     power_password=dict(type='str', no_log=True),
@@ -127,33 +129,13 @@ def find_machine(client, macs):
     return None, None
 
 
-def summary(machine):
-    return {'system_id': machine.get('system_id'), 'hostname': machine.get('hostname'),
-            'status_name': machine.get('status_name')} if machine else None
-
-
-def apply(client, plan, found):
-    if plan.action == 'create':
-        return client.post('machines/', **plan.form)
-    if plan.action == 'update':
-        return client.put('machines/%s/' % found['system_id'], **plan.form)
-    if plan.action == 'delete':
-        client.delete('machines/%s/' % found['system_id'])
-        return None
-    return found
-
-
 def run(module, client):
-    macs = normalise_macs(module.params['mac_addresses'])
+    try:
+        macs = normalise_macs(module.params['mac_addresses'], 'mac_addresses')
+    except ValueError as exc:
+        raise MachineSpecError(str(exc))
     found, power = find_machine(client, macs)
-    plan = plan_machine(module.params, found, power)
-    machine = found if module.check_mode else apply(client, plan, found)
-    if module.check_mode and plan.action == 'delete':
-        machine = None
-    result = {'changed': plan.tracker.changed, 'machine': summary(machine)}
-    if module._diff and plan.tracker.changed:  # pylint: disable=protected-access
-        result['diff'] = plan.tracker.as_diff()
-    return result
+    return run_plan(module, plan_machine(module.params, found, power), MachineExecutor(module, client))
 
 
 def main():

@@ -105,9 +105,9 @@ api:
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import gather
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host.ansible_glue import host_commands
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_transport import MAAS_ARGUMENT_SPEC, run_with_client
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_glue import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import MaasAnswerError
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_source import check_addresses, fetch_model
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_source import addresses_of, check_addresses, fetch_model
 
 ARGUMENT_SPEC = dict(MAAS_ARGUMENT_SPEC, host_addresses=dict(type='list', elements='str'))
 
@@ -120,10 +120,7 @@ def host_addresses(module):
         facts = gather.collect_links(host_commands(module, required=True))
     except gather.FactsGatherError as exc:
         module.fail_json(msg='cannot read the host\'s addresses (give host_addresses): %s' % exc)
-    found = [(facts.get('management') or {}).get('address')]
-    for iface in facts['interfaces']:
-        found += [a['address'] for a in iface['addresses'] if a.get('scope') == 'global']
-    return [a for index, a in enumerate(found) if a and a not in found[:index]]
+    return addresses_of(facts)
 
 
 def run(module, client):

@@ -76,7 +76,7 @@ def test_maas_credential_type_injects_what_the_modules_read():
     assert fields['api_key'].get('secret') is True and not fields['url'].get('secret')
     assert sorted(ctype['inputs']['required']) == ['api_key', 'url']
     assert ctype['injectors']['env'] == {'MAAS_URL': '{{ url }}', 'MAAS_API_KEY': '{{ api_key }}'}
-    with open(os.path.join(ROOT, 'plugins', 'module_utils', 'maas', 'ansible_transport.py')) as handle:
+    with open(os.path.join(ROOT, 'plugins', 'module_utils', 'maas', 'ansible_glue.py')) as handle:
         transport = handle.read()
     assert "['MAAS_URL']" in transport and "['MAAS_API_KEY']" in transport
     for playbook in ('kvm_host.yml', 'compose_vm.yml', 'report.yml'):

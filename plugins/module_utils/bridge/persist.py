@@ -20,6 +20,7 @@ import json
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.adopt import CLOUD_INIT_NETWORK_OFF, adopt
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.backups import BACKUP_DIR
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import family_word
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
 
 # netplan hosts have python3-yaml; without it the netplan file is written as JSON, which is valid YAML.
@@ -140,7 +141,7 @@ def _nm_ip_section(plan, family, dynamic_method, adopted):
     gateway = _default_gateway(plan, family)
     if gateway:
         section['gateway'] = gateway
-    dns = [d for d in (adopted.nameservers if adopted else []) if (':' in d) == (family == 'ipv6')]
+    dns = [d for d in (adopted.nameservers if adopted else []) if family_word(d) == family]
     if dns and section['method'] != 'disabled':
         section['dns'] = ';'.join(dns) + ';'
         if adopted.search:

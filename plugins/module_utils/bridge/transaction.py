@@ -10,15 +10,15 @@ the gateway and targets pinged, and only then are the files written and the watc
 exception on the way - a failed check, a refused command, an error writing a file, an interrupt -
 rolls the runtime change back at once.
 
-No Ansible import: the host commands, the watchdog, the state reader and the file writer are passed
-in, so the unit tests drive it with scripted commands.
+No Ansible import and no I/O of its own: the host commands, the watchdog, the state reader, the file writer
+and the clock (``monotonic()`` and ``sleep()``: the ``time`` module, or a test's) are passed in, so the unit
+tests drive it with scripted commands and a clock that never waits.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.runtime import apply_lines, rollback_lines
@@ -45,6 +45,15 @@ def check_timeouts(verify_timeout, rollback_timeout, settle_time):
         raise TransactionError('verify_timeout (%d s) plus settle_time (%d s) must be shorter than rollback_timeout '
                                '(%d s): the watchdog would roll back while the change is still being verified'
                                % (verify_timeout, settle_time, rollback_timeout))
+
+
+def transaction_options(params, plan=None, ssh_connection=''):
+    """TransactionOptions from kvm_host_bridge's options: ``verify_timeout`` defaults to a third of
+    ``rollback_timeout``; the timeouts are checked (TransactionError) before anything else."""
+    verify = params['verify_timeout'] if params['verify_timeout'] is not None else params['rollback_timeout'] // 3
+    check_timeouts(verify, params['rollback_timeout'], params['settle_time'])
+    targets = verification_targets(plan, params['verify_targets'], ssh_connection) if plan else []
+    return TransactionOptions(verify, params['rollback_timeout'], params['settle_time'], targets)
 
 
 def verification_targets(plan, verify_targets, ssh_connection=''):
@@ -90,9 +99,9 @@ def state_problems(plan, facts):
 class BridgeTransaction(object):
     """One bridge change. ``read_state()`` returns the live kvm_host_network picture; ``watchdog`` has
     ``arm(ip_bin, lines, timeout, bridge)``, ``disarm(handle)`` and ``settle(pending)``; ``write_files(files)``
-    persists."""
+    persists; ``clock`` has ``monotonic()`` and ``sleep(seconds)``."""
 
-    def __init__(self, commands, plan, by_name, files, options, watchdog, read_state, write_files):
+    def __init__(self, commands, plan, by_name, files, options, watchdog, read_state, write_files, clock):
         self.commands = commands
         self.plan = plan
         self.by_name = by_name
@@ -101,6 +110,7 @@ class BridgeTransaction(object):
         self.watchdog = watchdog
         self.read_state = read_state
         self.write_files = write_files
+        self.time = clock
 
     def preflight(self, unwritable=()):
         """Everything checkable before a change: the tools, and where the files go."""
@@ -121,8 +131,8 @@ class BridgeTransaction(object):
             rc, out, err = self.commands.ip_batch(apply_lines(self.plan, self.by_name))
             if rc != 0:
                 raise TransactionError('applying failed: %s' % (err or out).strip())
-            time.sleep(self.options.settle_time)
-            deadline = time.monotonic() + self.options.verify_timeout
+            self.time.sleep(self.options.settle_time)
+            deadline = self.time.monotonic() + self.options.verify_timeout
             self._verify_state(deadline)
             answered = self._verify_reachability(deadline)
             self.write_files(self.files)
@@ -152,7 +162,7 @@ class BridgeTransaction(object):
         if self.plan.changes:
             return False
         try:
-            self._verify_reachability(time.monotonic() + self.options.verify_timeout)
+            self._verify_reachability(self.time.monotonic() + self.options.verify_timeout)
         except TransactionError:
             return False
         for watchdog in pending:
@@ -171,9 +181,9 @@ class BridgeTransaction(object):
             problems = state_problems(self.plan, self.read_state())
             if not problems:
                 return
-            if time.monotonic() >= deadline:
+            if self.time.monotonic() >= deadline:
                 raise TransactionError('the host does not show the planned state: %s' % '; '.join(problems))
-            time.sleep(0.5)
+            self.time.sleep(0.5)
 
     def _verify_reachability(self, deadline):
         answered, pending = [], list(self.options.targets)
@@ -182,9 +192,9 @@ class BridgeTransaction(object):
                 if self.commands.ping(target):
                     answered.append(target)
                     pending.remove(target)
-            if not pending or time.monotonic() >= deadline:
+            if not pending or self.time.monotonic() >= deadline:
                 break
-            time.sleep(0.5)
+            self.time.sleep(0.5)
         if pending:
             raise TransactionError('%s did not answer through %s within %d s'
                                    % (', '.join(pending), self.plan.bridge, self.options.verify_timeout))

@@ -2,7 +2,7 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Shell (imports Ansible): how every module of the collection is built.
+"""Shell (imports Ansible): how every module of the collection is built, and how it runs a plan.
 
 ansible-core validates a dict option that has suboptions by reading its fallbacks before it checks the value
 is a dict, so ``dhcp: true`` or ``interfaces: [1]`` ends in ``TypeError: argument of type 'bool' is not
@@ -46,3 +46,22 @@ def new_module(argument_spec, **kwargs):
         module = AnsibleModule(argument_spec=lenient, supports_check_mode=True)
         problems = shape_problems(argument_spec, module.params)
         module.fail_json(msg='; '.join(problems) if problems else 'the module arguments are not valid')
+
+
+def plan_result(module, plan):
+    """The result a plan gives: what it predicted, ``changed``, and - in diff mode, when something changes -
+    the diff, all from the plan's tracker."""
+    result = dict(plan.predicted, changed=plan.changed)
+    if module._diff and plan.changed:  # pylint: disable=protected-access
+        result['diff'] = plan.tracker.as_diff()
+    return result
+
+
+def run_plan(module, plan, executor, steps=None):
+    """Carry out the plan's steps (or only ``steps``, a phase of it) - never in check mode - and return
+    plan_result. The executor may leave what it learned (an id, a backup file) in ``executor.learned``."""
+    if not module.check_mode:
+        executor.run(plan.steps if steps is None else steps)
+    result = plan_result(module, plan)
+    result.update(getattr(executor, 'learned', None) or {})
+    return result

@@ -14,6 +14,16 @@ netaddr, NETADDR_IMPORT_ERROR = optional_import('netaddr')
 HAS_NETADDR = netaddr is not None
 
 
+def family(address):
+    """4 or 6: the IP family of an address (or network) written as text. The one place that tells them apart."""
+    return 6 if ':' in str(address) else 4
+
+
+def family_word(address):
+    """``ipv4`` or ``ipv6``, as iproute2 and libvirt write the family of ``address``."""
+    return 'ipv%d' % family(address)
+
+
 def normalise_address(address):
     """Canonical text of an IP address (``2001:DB8::0001`` -> ``2001:db8::1``); unparsable text as is."""
     try:

@@ -32,10 +32,6 @@ MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
 _LIBVIRT_MACVLAN_MODE = {'bridge': 'bridge', 'private': 'private', 'vepa': 'vepa', 'passthru': 'passthrough'}
 _MAAS_MACVLAN_MODE = dict((v, k) for k, v in _LIBVIRT_MACVLAN_MODE.items())
 
-# libvirt network ``<forward mode=...>`` values.
-FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
-
-
 def object_name_problem(name, what='name'):
     """None when ``name`` is a name the collection gives a libvirt object, else what is wrong (naming ``what``)."""
     if not isinstance(name, str) or not name:
@@ -73,12 +69,20 @@ def maas_macvlan_mode(mode):
     return _MAAS_MACVLAN_MODE.get(mode, mode)
 
 
-def is_local_uri(uri):
-    """True for a libvirt URI of this host (``qemu:///system``), false for ``qemu+ssh://host/system``."""
-    return '//' in uri and uri.split('//', 1)[1].startswith('/')
-
-
 MAC_RE = re.compile(r'[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\Z')
+
+
+def normalise_macs(macs, option):
+    """Lower-case MACs, in order, each once; ValueError naming ``option`` and the bad one."""
+    found = []
+    for mac in macs or []:
+        problem = mac_problem(mac)
+        if problem:
+            raise ValueError('%s: %s' % (option, problem))
+        text = mac.strip().lower()
+        if text not in found:
+            found.append(text)
+    return found
 
 
 def mac_problem(mac):

@@ -2,7 +2,8 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A host-local lock (flock) that serialises allocation of MACs, tap names and volumes.
+"""Shell (a lock file): a host-local lock (flock) that serialises allocation of MACs, tap names and volumes, and
+bridge changes.
 
 Several plays or forks composing VMs on one host at once must not hand out the same identity: each
 reads what is in use, allocates and defines while holding this lock.

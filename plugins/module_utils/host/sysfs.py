@@ -2,9 +2,8 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What ``/sys/class/net`` says of the host's links: does a device exist, is it a bridge, which MACs
-are in use. A small shell over the file system; ``root`` is a parameter so tests can point it at a
-directory of their own."""
+"""Shell (reads /sys/class/net): what it says of the host's links - does a device exist, is it a bridge, which
+MACs are in use. ``root`` is a parameter so tests can point it at a directory of their own."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -14,6 +14,8 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common import ip_math, xml_parsing
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import connection as libvirt_connection
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.executors import StepRefused
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.inventory import NotReady
 
 URI_ARGUMENT_SPEC = dict(uri=dict(type='str', default='qemu:///system'))
 
@@ -41,8 +43,10 @@ def connect(module):
 
 
 def run_with_connection(module, action, what, expected=()):
-    """Connect, return ``action(module, conn)`` and close. libvirt's refusals and the ``expected`` core
-    errors become fail_json naming ``what`` (for example ``network default``)."""
+    """Connect, return ``action(module, conn)`` and close. libvirt's refusals, what is not there
+    (libvirt.inventory.NotReady), a step that could not be carried out (libvirt.executors.StepRefused) and the
+    ``expected`` core errors become fail_json naming ``what`` (for example ``network default``)."""
+    expected = (NotReady, StepRefused) + (expected if isinstance(expected, tuple) else (expected,))
     conn = connect(module)
     try:
         return action(module, conn)

@@ -13,8 +13,8 @@ flags) and the module's options:
 - ``define+restart``: redefine an active network and restart it (running VMs lose their link);
 - ``undefine``: stop and remove it;
 
-then autostart and start/stop. Each step is a tuple ``(action, argument)`` the module executes in
-order behind its check-mode gate; ``tracker`` holds every compared field, for ``changed`` and ``diff``.
+then autostart and start/stop: a common.plan.Plan, whose ``predicted`` is the module's result (the ``network``
+summary, ``applied``, ``xml``, ``previous_xml``, ``affected_domains``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +24,7 @@ __metaclass__ = type
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.plan import Plan
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_render import render_network
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import (
     desired_spec, dhcp_delta, spec_from_xml)
@@ -34,24 +35,37 @@ STATES = ('present', 'active', 'inactive', 'absent')
 NetworkFound = namedtuple('NetworkFound', 'xml active autostart')
 
 
-class NetworkPlan(namedtuple('NetworkPlan', 'applied steps xml spec disconnects tracker')):
-    """``applied``: the strategy (none, create, update, define, define+restart, undefine). ``steps``:
-    ``(action, argument)`` in order - backup, define, update, destroy, create, autostart, undefine.
-    ``xml``/``spec``: the wanted persistent XML and spec (None for absent). ``disconnects``: running
-    domains on the network lose their link (a restart or a stop)."""
+def planned_network(name, spec, active, autostart):
+    """The ``network`` result as it will be: a summary of ``spec`` (None: the network is gone). The uuid of a
+    network not defined yet is unknown (None)."""
+    if spec is None:
+        return {'name': name, 'uuid': None, 'active': False, 'persistent': False, 'autostart': False,
+                'dhcp_enabled': False, 'forward_mode': None, 'bridge': None}
+    return {'name': name, 'uuid': None, 'active': active, 'persistent': True, 'autostart': autostart,
+            'dhcp_enabled': any(ip['dhcp'] for ip in spec['ips']), 'forward_mode': spec['forward_mode'],
+            'bridge': spec['bridge']}
 
-    __slots__ = ()
 
-    @property
-    def changed(self):
-        return self.tracker.changed
+def _predicted(name, found, applied, xml, spec, tracker, disconnects):
+    """The module's result fields once the plan ran. ``affected_domains`` is None when running domains on the
+    network lose their link (the shell reads which), else empty."""
+    predicted = {'applied': applied, 'previous_xml': found.xml if found else '',
+                 'affected_domains': None if disconnects and found else [],
+                 'network': planned_network(name, spec, tracker.after('active'),
+                                            tracker.after('autostart', bool(found and found.autostart)))}
+    if spec is not None:
+        predicted['xml'] = xml
+    return predicted
 
 
 def plan_network(name, found, params):
-    """The plan for network ``name``. ``params``: the module's options. Raises NetworkSpecError."""
+    """The Plan for network ``name``. ``params``: the module's options. Raises NetworkSpecError.
+
+    Steps, in order: backup, define, update (virNetworkUpdate), destroy, create, autostart, undefine.
+    """
     tracker = DifferenceTracker()
     if params['state'] == 'absent':
-        return _plan_absent(found, params, tracker)
+        return _plan_absent(name, found, params, tracker)
     current = spec_from_xml(found.xml) if found is not None else None
     wanted = desired_spec(current, params)
     definition_changes = found is None or current != wanted
@@ -72,7 +86,7 @@ def plan_network(name, found, params):
     elif active and not want_active:
         steps.append(('destroy', None))
         disconnects = True
-    return NetworkPlan(applied, steps, xml, wanted, disconnects, tracker)
+    return Plan(steps, tracker, _predicted(name, found, applied, xml, wanted, tracker, disconnects))
 
 
 def _definition_steps(found, current, wanted, xml, params):
@@ -90,12 +104,12 @@ def _definition_steps(found, current, wanted, xml, params):
     return 'define', steps + [('define', xml)]
 
 
-def _plan_absent(found, params, tracker):
+def _plan_absent(name, found, params, tracker):
     if found is None:
-        return NetworkPlan('none', [], None, None, False, tracker)
+        return Plan([], tracker, _predicted(name, found, 'none', None, None, tracker, False))
     tracker.add('persistent XML', found.xml, '')
     steps = [('backup', found.xml)] if params.get('backup') else []
     if found.active:
         steps.append(('destroy', None))
     steps.append(('undefine', None))
-    return NetworkPlan('undefine', steps, None, None, found.active, tracker)
+    return Plan(steps, tracker, _predicted(name, found, 'undefine', None, None, tracker, found.active))

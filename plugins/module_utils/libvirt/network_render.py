@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_spec import MANAGED_BRIDGE_MODES
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import forward_mode
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import etree, parse_xml
 
 _ORDER = ('name', 'uuid', 'metadata', 'forward', 'bridge', 'mtu', 'mac', 'domain', 'dns', 'ip')
@@ -56,7 +57,7 @@ def _render_forward(root, spec):
         if forward is not None:
             root.remove(forward)
         return
-    if forward is None or forward.get('mode', 'nat') != mode:
+    if forward is None or forward_mode(root) != mode:
         if forward is not None:
             root.remove(forward)
         forward = _place(root, etree.Element('forward', mode=mode))

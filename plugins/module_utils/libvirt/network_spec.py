@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The managed state of a libvirt network: read from XML, merged with what the user asks for, compared.
 
-A spec is a plain dict: ``forward_mode`` (None when isolated), ``forward_devices``, ``bridge``, ``stp``,
-``forward_delay``, ``mtu`` and ``ips`` - each ``{address, prefix, family, dhcp}``, where ``dhcp`` is None
+A spec is a plain dict: ``forward_mode`` (None when isolated), ``forward_devices`` (``<interface>``s),
+``forward_pfs`` (``<pf>``s, kept as defined), ``bridge``, ``stp``, ``forward_delay``, ``mtu`` and ``ips`` - each
+``{address, prefix, family, dhcp}``, where ``dhcp`` is None
 or ``{ranges: [[start, end]], hosts: [{mac, ip, name}]}``. Options the user leaves out keep the
 current value, so ``dhcp: {enabled: false}`` alone turns DHCP off and changes nothing else.
 """
@@ -18,9 +19,8 @@ import copy
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import (
-    FORWARD_MODES, ifname_problem, mac_problem, object_name_problem, text_problem)
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, to_int
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import forward_mode, ip_prefix
+    ifname_problem, mac_problem, object_name_problem, text_problem)
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_xml import FORWARD_MODES, read_network
 # Modes whose bridge libvirt creates and manages (stp/delay apply); others have none or an external one.
 MANAGED_BRIDGE_MODES = (None, 'nat', 'route', 'open')
 POOL_MODES = ('private', 'vepa', 'passthrough', 'hostdev')
@@ -31,33 +31,24 @@ class NetworkSpecError(ValueError):
 
 
 def spec_from_xml(xml):
-    root = parse_xml(xml, 'network')
-    forward = root.find('forward')
-    mode = forward_mode(root)
-    devices = [e.get('dev') for e in forward.findall('interface')] if forward is not None else []
-    bridge = root.find('bridge')
-    mtu = root.find('mtu')
-    ips = []
-    for ip in root.findall('ip'):
-        dhcp = ip.find('dhcp')
-        ips.append({
-            'address': ip.get('address'),
-            'prefix': ip_prefix(ip),
-            'family': ip.get('family', 'ipv4'),
-            'dhcp': None if dhcp is None else {
-                'ranges': [[r.get('start'), r.get('end')] for r in dhcp.findall('range')],
-                'hosts': [_host(h.attrib) for h in dhcp.findall('host')],
-            },
-        })
+    """The spec of a network document, built from libvirt.network_xml's reading of it."""
+    read = read_network(xml)
+    mode, bridge = read['forward']['mode'], read['bridge']
     managed = mode in MANAGED_BRIDGE_MODES
     return {
         'forward_mode': mode,
-        'forward_devices': [d for d in devices if d],
-        'bridge': bridge.get('name') if bridge is not None else None,
-        'stp': (bridge.get('stp', 'on') == 'on') if managed and bridge is not None else None,
-        'forward_delay': to_int(bridge.get('delay', '0')) if managed and bridge is not None else None,
-        'mtu': to_int(mtu.get('size')) if mtu is not None else None,
-        'ips': ips,
+        'forward_devices': list(read['forward']['interfaces']),
+        # a physical function (SR-IOV hostdev or passthrough pools) is kept as defined; not an option
+        'forward_pfs': list(read['forward']['pfs']),
+        'bridge': bridge['name'] if bridge is not None else None,
+        'stp': bridge['stp'] if managed and bridge is not None else None,
+        'forward_delay': (bridge['delay'] or 0) if managed and bridge is not None else None,
+        'mtu': read['mtu'],
+        'ips': [{'address': ip['address'], 'prefix': ip['prefix'], 'family': ip['family'],
+                 'dhcp': None if ip['dhcp'] is None else {
+                     'ranges': [[start, end] for start, end in ip['dhcp']['ranges']],
+                     'hosts': [_host(h) for h in ip['dhcp']['hosts']]}}
+                for ip in read['ips']],
     }
 
 
@@ -66,8 +57,8 @@ def _host(raw):
 
 
 def empty_spec():
-    return {'forward_mode': None, 'forward_devices': [], 'bridge': None, 'stp': None, 'forward_delay': None,
-            'mtu': None, 'ips': []}
+    return {'forward_mode': None, 'forward_devices': [], 'forward_pfs': [], 'bridge': None, 'stp': None,
+            'forward_delay': None, 'mtu': None, 'ips': []}
 
 
 def _network_of(ip):
@@ -199,7 +190,7 @@ def desired_spec(current, params):
                                'networks it bridges itself (isolated, nat, route, open)' % mode)
     if mode in POOL_MODES and spec['bridge']:
         raise NetworkSpecError('forward_mode %s attaches VMs to devices, not a bridge: drop bridge' % mode)
-    if mode in POOL_MODES and not spec['forward_devices']:
+    if mode in POOL_MODES and not spec['forward_devices'] and not spec['forward_pfs']:
         raise NetworkSpecError('forward_mode %s needs forward_devices' % mode)
     return spec
 

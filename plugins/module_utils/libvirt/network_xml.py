@@ -2,10 +2,13 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Read a libvirt ``<network>`` document into a plain record.
+"""Read a libvirt ``<network>`` document: the one reader of it. ``read_network`` gives every part the
+collection looks at; the facts (``parse_network_xml``) and the managed spec (libvirt.network_spec) are both
+built from it, so they cannot disagree on what a network holds.
 
 Handles every forward mode libvirt knows, including networks with no ``<bridge>`` at all (macvtap
-pools, hostdev and passthrough pools), which MAAS's own reader crashes on.
+pools, hostdev and passthrough pools with ``<interface>`` devices or a ``<pf>``), which MAAS's own reader
+crashes on.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +17,9 @@ __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netmask_to_prefix
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.xml_parsing import parse_xml, pci_address, to_int
+
+# libvirt network ``<forward mode=...>`` values; a bare ``<forward/>`` is ``nat``.
+FORWARD_MODES = ('nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev')
 
 
 def forward_mode(root):
@@ -33,87 +39,84 @@ def ip_prefix(ip_elem):
     return prefix
 
 
-def _forward(root):
+def _read_forward(root):
+    """``{mode, dev, interfaces, pfs, addresses}`` of the ``<forward>`` element; mode None when isolated."""
     forward = root.find('forward')
     if forward is None:
-        return None, [], []
-    mode = forward_mode(root)
-    devices = []
-    for dev in [forward.get('dev')] + [e.get('dev') for e in forward.findall('interface')] + \
-            [e.get('dev') for e in forward.findall('pf')]:
-        if dev and dev not in devices:
-            devices.append(dev)
-    addresses = [a for a in (pci_address(e) for e in forward.findall('address')) if a]
-    return mode, devices, addresses
+        return {'mode': None, 'dev': None, 'interfaces': [], 'pfs': [], 'addresses': []}
+    return {'mode': forward_mode(root), 'dev': forward.get('dev'),
+            'interfaces': [e.get('dev') for e in forward.findall('interface') if e.get('dev')],
+            'pfs': [e.get('dev') for e in forward.findall('pf') if e.get('dev')],
+            'addresses': [a for a in (pci_address(e) for e in forward.findall('address')) if a]}
 
 
-def _ip_record(ip_elem):
-    family = ip_elem.get('family', 'ipv4')
-    prefix = ip_prefix(ip_elem)
+def _read_ip(ip_elem):
+    """One ``<ip>``: address, prefix, family, and its DHCP (None when it has no ``<dhcp>``)."""
+    dhcp = ip_elem.find('dhcp')
     # An IPv4 <ip> with neither prefix nor netmask gets a classful prefix from libvirt: we report
     # null rather than guess.
     return {
         'address': ip_elem.get('address'),
-        'prefix': prefix,
-        'family': family,
+        'prefix': ip_prefix(ip_elem),
+        'family': ip_elem.get('family', 'ipv4'),
+        'dhcp': None if dhcp is None else {
+            'ranges': [(r.get('start'), r.get('end')) for r in dhcp.findall('range')],
+            'hosts': [dict((k, h.get(k)) for k in ('mac', 'id', 'ip', 'name')) for h in dhcp.findall('host')],
+        },
     }
 
 
-def _ips_and_dhcp(root):
-    """(ips, dhcp_enabled, dhcp_ranges, dhcp_hosts) of a network document."""
-    ips, dhcp_ranges, dhcp_hosts = [], [], []
-    dhcp_enabled = False
-    for ip_elem in root.findall('ip'):
-        ip = _ip_record(ip_elem)
-        ips.append(ip)
-        dhcp = ip_elem.find('dhcp')
-        if dhcp is None:
-            continue
-        dhcp_enabled = True
-        for rng in dhcp.findall('range'):
-            dhcp_ranges.append({'start': rng.get('start'), 'end': rng.get('end'), 'family': ip['family']})
-        for host in dhcp.findall('host'):
-            dhcp_hosts.append({
-                'mac': host.get('mac'),
-                'id': host.get('id'),
-                'ip': host.get('ip'),
-                'name': host.get('name'),
-                'family': ip['family'],
-            })
-    return ips, dhcp_enabled, dhcp_ranges, dhcp_hosts
+def read_network(text):
+    """Every part of a ``<network>`` document the collection looks at, as read."""
+    root = parse_xml(text, 'network')
+    bridge = root.find('bridge')
+    mtu, mac, virtualport = root.find('mtu'), root.find('mac'), root.find('virtualport')
+    return {
+        'name': root.findtext('name'), 'uuid': root.findtext('uuid'), 'forward': _read_forward(root),
+        'bridge': None if bridge is None else {'name': bridge.get('name'), 'stp': bridge.get('stp', 'on') == 'on',
+                                               'delay': to_int(bridge.get('delay'))},
+        'mtu': to_int(mtu.get('size')) if mtu is not None else None,
+        'mac': mac.get('address') if mac is not None else None,
+        'domain': root.find('domain').get('name') if root.find('domain') is not None else None,
+        'virtualport_type': virtualport.get('type') if virtualport is not None else None,
+        'vlan_tags': [to_int(t.get('id')) for t in root.findall('vlan/tag')],
+        'portgroups': [pg.get('name') for pg in root.findall('portgroup')],
+        'ips': [_read_ip(e) for e in root.findall('ip')],
+        'connections': to_int(root.get('connections')),
+    }
+
+
+def forward_devices(forward):
+    """Every host device a network forwards to (``dev``, ``<interface>``s, ``<pf>``s), once each, in order."""
+    found = []
+    for dev in [forward['dev']] + forward['interfaces'] + forward['pfs']:
+        if dev and dev not in found:
+            found.append(dev)
+    return found
 
 
 def parse_network_xml(text):
-    """The network record of one ``virsh net-dumpxml`` document.
+    """The network record of one ``virsh net-dumpxml`` document (kvm_network_facts).
 
     ``active``, ``persistent`` and ``autostart`` are not in the XML; the caller adds them.
     """
-    root = parse_xml(text, 'network')
-    forward_mode, forward_devices, forward_addresses = _forward(root)
-    bridge = root.find('bridge')
-    mtu = root.find('mtu')
-    mac = root.find('mac')
-    virtualport = root.find('virtualport')
-    vlan_tags = [to_int(t.get('id')) for t in root.findall('vlan/tag')]
-    ips, dhcp_enabled, dhcp_ranges, dhcp_hosts = _ips_and_dhcp(root)
+    read = read_network(text)
+    bridge, ips = read['bridge'], read['ips']
+    named = bridge is not None and bool(bridge['name'])
     return {
-        'name': root.findtext('name'),
-        'uuid': root.findtext('uuid'),
-        'forward_mode': forward_mode,
-        'forward_devices': forward_devices,
-        'forward_addresses': forward_addresses,
-        'bridge': bridge.get('name') if bridge is not None and bridge.get('name') else None,
-        'bridge_stp': (bridge.get('stp', 'on') == 'on') if bridge is not None and bridge.get('name') else None,
-        'bridge_delay': to_int(bridge.get('delay')) if bridge is not None else None,
-        'mac': mac.get('address') if mac is not None else None,
-        'mtu': to_int(mtu.get('size')) if mtu is not None else None,
-        'domain': root.find('domain').get('name') if root.find('domain') is not None else None,
-        'virtualport_type': virtualport.get('type') if virtualport is not None else None,
-        'vlan_tags': vlan_tags,
-        'portgroups': [pg.get('name') for pg in root.findall('portgroup')],
-        'dhcp_enabled': dhcp_enabled,
-        'dhcp_ranges': dhcp_ranges,
-        'dhcp_hosts': dhcp_hosts,
-        'ips': ips,
-        'connections': to_int(root.get('connections')),
+        'name': read['name'], 'uuid': read['uuid'],
+        'forward_mode': read['forward']['mode'],
+        'forward_devices': forward_devices(read['forward']),
+        'forward_addresses': read['forward']['addresses'],
+        'bridge': bridge['name'] if named else None,
+        'bridge_stp': bridge['stp'] if named else None,
+        'bridge_delay': bridge['delay'] if bridge is not None else None,
+        'mac': read['mac'], 'mtu': read['mtu'], 'domain': read['domain'],
+        'virtualport_type': read['virtualport_type'], 'vlan_tags': read['vlan_tags'], 'portgroups': read['portgroups'],
+        'dhcp_enabled': any(ip['dhcp'] is not None for ip in ips),
+        'dhcp_ranges': [{'start': start, 'end': end, 'family': ip['family']}
+                        for ip in ips if ip['dhcp'] for start, end in ip['dhcp']['ranges']],
+        'dhcp_hosts': [dict(host, family=ip['family']) for ip in ips if ip['dhcp'] for host in ip['dhcp']['hosts']],
+        'ips': [dict((k, ip[k]) for k in ('address', 'prefix', 'family')) for ip in ips],
+        'connections': read['connections'],
     }

@@ -14,6 +14,7 @@ from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import object_name_problem, text_problem
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.plan import Plan
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.pool_render import pool_xml
 
 # What libvirt shows of an existing pool; None when it does not exist.
@@ -37,16 +38,13 @@ def check_pool_request(name, path):
 
 
 def plan_pool(name, found, state, path=None, autostart=True):
-    """``(steps, tracker)`` bringing storage pool ``name`` to ``state`` (active or absent).
-
-    Steps, in order: define (the XML), build, start, autostart (bool), destroy, undefine.
-    """
+    """The Plan bringing storage pool ``name`` to ``state`` (active or absent); ``predicted`` holds the ``pool``
+    result. Steps, in order: define (the XML), build, start, autostart (bool), destroy, undefine."""
     tracker = DifferenceTracker()
     if state == 'absent':
         tracker.add('defined', found is not None, False)
-        if found is None:
-            return [], tracker
-        return ([('destroy', None)] if found.active else []) + [('undefine', None)], tracker
+        steps = [] if found is None else ([('destroy', None)] if found.active else []) + [('undefine', None)]
+        return Plan(steps, tracker, {'pool': {'name': name, 'path': None, 'active': False, 'autostart': False}})
     steps = []
     tracker.add('defined', found is not None, True)
     if found is None:
@@ -57,4 +55,19 @@ def plan_pool(name, found, state, path=None, autostart=True):
     tracker.add('autostart', bool(found and found.autostart), autostart)
     if bool(found and found.autostart) != autostart:
         steps.append(('autostart', autostart))
-    return steps, tracker
+    pool = {'name': name, 'path': found.path if found else path, 'active': True, 'autostart': autostart}
+    return Plan(steps, tracker, {'pool': pool})
+
+
+def path_note(name, found, path):
+    """What to tell the user when an existing pool uses another path than the one asked for (it is left as it is)."""
+    if found is not None and path and found.path != path:
+        return 'storage pool %s already uses %s, not %s; left as it is' % (name, found.path, path)
+    return None
+
+
+def missing_path(name, found, state, path):
+    """Why the request cannot be planned (a new pool without a path), or None."""
+    if found is None and state == 'active' and not path:
+        return 'storage pool %s does not exist: give path to define it' % name
+    return None

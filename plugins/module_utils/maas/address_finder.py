@@ -2,14 +2,15 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Find, reserve and release one managed static address in MAAS, per class, through a MaasClient passed
-in (no Ansible import). The decision - reserve, release or nothing - is address_plan's."""
+"""Find one managed static address in MAAS, per class, through a MaasClient passed in (no Ansible import). The
+decision - reserve, release or nothing - is address_plan's; maas.executors carries it out."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_plan import AddressRequestError, address_record
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.alloc import USER_RESERVED
 
 RESERVEDIPS_SINCE = '3.6'
 
@@ -32,13 +33,13 @@ class AddressFinder(object):
 
     def find(self):
         if self.cls == 'sticky':
-            return self._find_sticky()[0]
+            return self.sticky_link()[0]
         if self.dhcp_reservations:
             return self._find_reservation()
         return self._find_reserved()
 
     # floating, and nic before MAAS 3.6: user-reserved addresses
-    def _reserved_record(self, entry):
+    def reserved_record(self, entry):
         macs = [i.get('mac_address') for i in entry.get('interface_set') or [] if i.get('mac_address')]
         owner = (entry.get('owner') or {}).get('username')
         return address_record('nic' if macs else 'floating', entry['ip'], _subnet_cidr(entry.get('subnet')), owner,
@@ -48,7 +49,7 @@ class AddressFinder(object):
         # an administrator sees every user's reservations, so that one of another owner is found (and
         # refused without force) rather than taken again
         listing = self.client.get('ipaddresses/', all='true') if self.is_admin else self.client.get('ipaddresses/')
-        for record in (self._reserved_record(e) for e in listing or [] if e.get('alloc_type') == 4):
+        for record in (self.reserved_record(e) for e in listing or [] if e.get('alloc_type') == USER_RESERVED):
             if self.params.get('ip'):
                 if record['ip'] == self.params['ip']:
                     return self._check_class(record)
@@ -70,12 +71,17 @@ class AddressFinder(object):
         for entry in self.client.get('reservedips/') or []:
             if (self.params.get('ip') and entry['ip'] == self.params['ip']) or \
                     (not self.params.get('ip') and str(entry.get('mac_address')).lower() == self.mac):
-                return address_record('nic', entry['ip'], _subnet_cidr(entry.get('subnet')), None,
-                                      str(entry.get('mac_address')).lower(), None, {'reservation_id': entry['id']})
+                return self.reservation_record(entry)
         return None
 
+    @staticmethod
+    def reservation_record(entry):
+        """The address record of a DHCP reservation (``reservedips/``)."""
+        return address_record('nic', entry['ip'], _subnet_cidr(entry.get('subnet')), None,
+                              str(entry.get('mac_address')).lower(), None, {'reservation_id': entry['id']})
+
     # sticky: a link of mode static on the node's interface
-    def _interface(self):
+    def interface(self):
         for iface in self.client.get('nodes/%s/interfaces/' % self.params['node']) or []:
             if iface.get('name') == self.params.get('interface') or \
                     (self.mac and str(iface.get('mac_address')).lower() == self.mac):
@@ -83,8 +89,9 @@ class AddressFinder(object):
         raise AddressRequestError('node %s has no interface %s' % (self.params['node'],
                                                                    self.params.get('interface') or self.mac))
 
-    def _find_sticky(self):
-        iface = self._interface()
+    def sticky_link(self):
+        """(the sticky address record or None, the node's interface)."""
+        iface = self.interface()
         for link in iface.get('links') or []:
             if str(link.get('mode')).lower() == 'static' and link.get('ip_address') and \
                     (not self.params.get('ip') or link['ip_address'] == self.params['ip']):
@@ -93,34 +100,3 @@ class AddressFinder(object):
                                                                               'interface': iface['name']},
                                       {'link_id': link.get('id')}), iface
         return None, iface
-
-    def reserve(self):
-        params = dict((k, self.params[k]) for k in ('ip', 'subnet', 'hostname') if self.params.get(k))
-        if self.cls == 'sticky':
-            dummy, iface = self._find_sticky()
-            form = {'mode': 'STATIC', 'subnet': self.params.get('subnet') or self.params.get('ip')}
-            if self.params.get('ip'):
-                form['ip_address'] = self.params['ip']
-            self.client.post('nodes/%s/interfaces/%s/' % (self.params['node'], iface['id']), op='link_subnet', **form)
-            return self._find_sticky()[0]
-        if self.dhcp_reservations:
-            params.pop('hostname', None)
-            entry = self.client.post('reservedips/', mac_address=self.mac, **params)
-            return address_record('nic', entry['ip'], _subnet_cidr(entry.get('subnet')), None, self.mac, None,
-                                  {'reservation_id': entry['id']})
-        if self.mac:
-            params['mac'] = self.mac
-        return self._reserved_record(self.client.post('ipaddresses/', op='reserve', **params))
-
-    def release(self, found):
-        if self.cls == 'sticky':
-            self.client.post('nodes/%s/interfaces/%s/' % (self.params['node'], self._interface()['id']),
-                             op='unlink_subnet', id=found['link_id'])
-        elif 'reservation_id' in found:
-            self.client.delete('reservedips/%s/' % found['reservation_id'])
-        else:
-            form = {'ip': found['ip']}
-            if self.params.get('force'):
-                form['force'] = 'true'
-            self.client.post('ipaddresses/', op='release', **form)
-        return None

@@ -17,16 +17,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import MAAS_NAMES
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan import MachineSpecError, normalise_macs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.plan import Plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import normalise_macs
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.alloc import CLASS_ALLOC, MAAS_NAMES, STATIC_CLASSES
 
-CLASSES = ('floating', 'nic', 'sticky')
-CLASS_ALLOC = {'floating': 4, 'nic': 4, 'sticky': 1}
+CLASSES = STATIC_CLASSES
 
-AddressPlan = namedtuple('AddressPlan', 'action found tracker')
 
 
 class AddressRequestError(ValueError):
@@ -37,9 +35,9 @@ def check_request(params):
     """Validate before any request; returns the normalised MAC (or None)."""
     cls = params['class']
     try:
-        macs = normalise_macs([params['mac']] if params.get('mac') else [])
-    except MachineSpecError as exc:
-        raise AddressRequestError(str(exc).replace('mac_addresses', 'mac'))
+        macs = normalise_macs([params['mac']] if params.get('mac') else [], 'mac')
+    except ValueError as exc:
+        raise AddressRequestError(str(exc))
     if cls == 'nic' and not macs:
         raise AddressRequestError('class nic needs mac: the address is handed out by DHCP to that MAC')
     if cls == 'sticky' and not (params.get('node') and (macs or params.get('interface'))):
@@ -59,19 +57,26 @@ def check_request(params):
     return macs[0] if macs else None
 
 
+def check_force(params, me, is_admin):
+    """Only a MAAS administrator may release another owner's address (force)."""
+    if params.get('force') and not is_admin:
+        raise AddressRequestError('force is for MAAS administrators; the key\'s user %s is not one' % me)
+
+
 def plan_address(params, found, me):
-    """AddressPlan for ``found`` (the address record matching the key, or None); ``me`` the key's user."""
+    """The Plan for ``found`` (the address record matching the key, or None); ``me`` the key's user. Steps:
+    ``reserve`` or ``release`` (the record)."""
     tracker = DifferenceTracker()
     if params['state'] == 'present':
         tracker.add('address', found['ip'] if found else None, found['ip'] if found else '(new %s)' % params['class'])
-        return AddressPlan('none' if found else 'reserve', found, tracker)
+        return Plan([] if found else [('reserve', None)], tracker, {'address': found})
     if found is None:
-        return AddressPlan('none', None, tracker)
+        return Plan([], tracker, {'address': None})
     if found.get('owner') not in (None, me) and not params.get('force'):
         raise AddressRequestError('%s address %s belongs to %s: release it with force (an administrator)'
                                   % (found['class'], found['ip'], found['owner']))
     tracker.add('address', found['ip'], None)
-    return AddressPlan('release', found, tracker)
+    return Plan([('release', found)], tracker, {'address': None})
 
 
 def address_record(cls, ip, subnet=None, owner=None, mac=None, node=None, extra=None):

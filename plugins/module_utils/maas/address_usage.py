@@ -24,11 +24,9 @@ import datetime
 import ipaddress
 import re
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import ALLOC_TYPES
-
-ALLOC_CLASSES = {0: 'auto', 1: 'sticky', 4: 'floating', 5: 'dhcp', 6: 'discovered'}
-MAAS_NAMES = ALLOC_TYPES
-STATIC_CLASSES = ('sticky', 'nic', 'floating')
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas import alloc
+from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import free_ipv4, range_bounds
 _MONTHS = dict((name, number) for number, name in enumerate(
     ('jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'), 1))
 
@@ -48,11 +46,8 @@ def parse_maas_time(text):
 
 
 def address_class(entry):
-    """The class of one ``op=ip_addresses`` entry: a user-reserved address with a MAC is ``nic``."""
-    kind = ALLOC_CLASSES.get(entry.get('alloc_type'), 'unknown')
-    if kind == 'floating' and (entry.get('mac_address') or entry.get('mac')):
-        return 'nic'
-    return kind
+    """The class of one ``op=ip_addresses`` entry (maas.alloc)."""
+    return alloc.address_class(entry.get('alloc_type'), bool(entry.get('mac_address') or entry.get('mac')))
 
 
 def usage_record(entry, subnet_cidr):
@@ -60,7 +55,7 @@ def usage_record(entry, subnet_cidr):
     node = entry.get('node_summary') or {}
     created, updated = parse_maas_time(entry.get('created')), parse_maas_time(entry.get('updated'))
     return {'ip': entry.get('ip'), 'subnet': subnet_cidr, 'class': address_class(entry),
-            'alloc_type': entry.get('alloc_type'), 'alloc_type_name': MAAS_NAMES.get(entry.get('alloc_type')),
+            'alloc_type': entry.get('alloc_type'), 'alloc_type_name': alloc.MAAS_NAMES.get(entry.get('alloc_type')),
             'owner': entry.get('user'), 'mac': entry.get('mac_address') or entry.get('mac'),
             'node': {'system_id': node.get('system_id'), 'hostname': node.get('hostname'),
                      'node_type': node.get('node_type'), 'interface': node.get('via')} if node else None,
@@ -89,7 +84,7 @@ def findings_for(record, context):
     if node.get('system_id') and node['system_id'] not in context['nodes']:
         found.append(('node-gone', '%s is held by %s of node %s (%s), which no longer exists'
                       % (ip, node.get('interface'), node.get('hostname'), node['system_id'])))
-    if cls in STATIC_CLASSES and _in_dynamic(ip, context['ranges']):
+    if cls in alloc.STATIC_CLASSES and _in_dynamic(ip, context['ranges']):
         found.append(('static-in-dynamic', '%s address %s lies in a dynamic range, where DHCP may hand it out too'
                       % (cls, ip)))
     machine = context['nodes'].get(node.get('system_id')) or {}
@@ -110,3 +105,28 @@ def subnet_usage(cidr, entries, context):
         totals[record['class']] = totals.get(record['class'], 0) + 1
     findings = [f for record in records for f in findings_for(record, context)]
     return records, totals, findings
+
+
+def subnet_free(subnet, ranges, entries):
+    """Free IPv4 addresses of a MAAS subnet (None for IPv6): the count the attachment policy uses too
+    (policy.ipv4_free_space), its gateway and DNS servers taken like its allocated addresses."""
+    network = netaddr.IPNetwork(subnet['cidr'])
+    bounds = [range_bounds(r['start_ip'], r['end_ip']) for r in ranges]
+    return free_ipv4(network, bounds, subnet.get('gateway_ip'), subnet.get('dns_servers'), [e['ip'] for e in entries])
+
+
+def usage_report(subnets, ranges, entries_of, context):
+    """maas_ip_usage_info's result: every address with its class, the totals, the free count and the findings of
+    each subnet. ``ranges``: {subnet id: [iprange]}; ``entries_of(subnet)``: its ``op=ip_addresses`` entries."""
+    report = {'addresses': [], 'totals': {}, 'free': {}, 'findings': []}
+    for subnet in subnets:
+        entries = entries_of(subnet)
+        context = dict(context, ranges=ranges.get(subnet['id'], []))
+        records, totals, findings = subnet_usage(subnet['cidr'], entries, context)
+        report['addresses'] += records
+        report['totals'][subnet['cidr']] = totals
+        report['findings'] += findings
+        free = subnet_free(subnet, context['ranges'], entries)
+        if free is not None:
+            report['free'][subnet['cidr']] = free
+    return report

@@ -5,7 +5,7 @@
 """A MAAS API 2.0 client: the URL as users write it, the API key, OAuth 1.0a PLAINTEXT signatures made
 by oauthlib, retries on 503 and reset connections, one clear message per failure.
 
-No Ansible import: the HTTP transport is passed in (``maas.ansible_transport`` wraps Ansible's
+No Ansible import: the HTTP transport is passed in (``maas.ansible_glue`` wraps Ansible's
 ``open_url``), so the client runs the same against the MAAS test double and in the unit tests. The API
 key never appears in a message: errors name the URL and the status, not the request.
 """
@@ -16,7 +16,6 @@ __metaclass__ = type
 
 import itertools
 import json
-import time
 from urllib.parse import quote, urlencode
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.optional_import import optional_import
@@ -88,7 +87,7 @@ class MaasClient(object):
     """Requests to one MAAS region. ``transport(method, url, headers, body, timeout)`` returns
     ``(status, body bytes, content type)`` or raises TransportError."""
 
-    def __init__(self, url, api_key, transport, timeout=30, retries=3, sleep=time.sleep):
+    def __init__(self, url, api_key, transport, clock, timeout=30, retries=3):
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise MaasError('timeout must be a number of seconds, 1-%d, got %r' % (MAX_TIMEOUT, timeout))
         self.base = api_base(url)
@@ -98,7 +97,7 @@ class MaasClient(object):
         self.transport = transport
         self.timeout = timeout
         self.retries = retries
-        self.sleep = sleep
+        self.clock = clock
         self.requests = 0
         self.seconds = 0.0
         self._version = None
@@ -133,7 +132,7 @@ class MaasClient(object):
             headers['Content-Type'] = 'application/x-www-form-urlencoded'
         for attempt in range(self.retries + 1 if method == 'GET' else 1):
             if attempt:
-                self.sleep(min(2 ** attempt * 0.25, 4))
+                self.clock.sleep(min(2 ** attempt * 0.25, 4))
             dummy, signed, dummy2 = self._signer.sign(url, http_method=method, body=body, headers=dict(headers))
             try:
                 status, answer, content_type = self._send(method, url, signed, body)
@@ -148,12 +147,12 @@ class MaasClient(object):
         raise MaasError('MAAS at %s kept answering 503 (busy)' % self.base, 503)  # pragma: no cover
 
     def _send(self, method, url, headers, body):
-        started = time.monotonic()
+        started = self.clock.monotonic()
         self.requests += 1
         try:
             return self.transport(method, url, headers, body, self.timeout)
         finally:
-            self.seconds += time.monotonic() - started
+            self.seconds += self.clock.monotonic() - started
 
     def _decode(self, method, url, status, answer, content_type):
         text = answer.decode('utf-8', 'replace') if isinstance(answer, bytes) else (answer or '')

@@ -2,7 +2,7 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Decide what maas_machine does: enlist a composed VM as a MAAS machine, update it, or delete it.
+"""Decide what maas_machine does: enlist a composed VM as a MAAS machine, update it, or delete it (a Plan).
 
 A machine is found by its MACs (any of them), so a re-run updates the one MAAS has and never enlists a
 second. Pure: the machine MAAS has (or None) and its power parameters in, the request to make out.
@@ -12,32 +12,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from collections import namedtuple
-
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import mac_problem
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.plan import Plan
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import normalise_macs
 
 # Power parameters of the virsh driver, as maas_machine's options name them.
 POWER_FIELDS = (('power_address', 'power_address'), ('power_id', 'power_id'), ('power_password', 'power_pass'))
 
-MachinePlan = namedtuple('MachinePlan', 'action form tracker')
 
 
 class MachineSpecError(ValueError):
     """The options do not describe a machine MAAS can enlist; the message names the option."""
-
-
-def normalise_macs(macs):
-    """Lower-case MACs, the PXE one first, each once; MachineSpecError names a bad one."""
-    found = []
-    for mac in macs or []:
-        problem = mac_problem(mac)
-        if problem:
-            raise MachineSpecError('mac_addresses: %s' % problem)
-        text = mac.strip().lower()
-        if text not in found:
-            found.append(text)
-    return found
 
 
 def machine_macs(machine):
@@ -53,21 +38,31 @@ def wanted_form(params):
     return form
 
 
+def summary(machine):
+    """The ``machine`` result: system_id, hostname and status of a machine MAAS has (None when there is none)."""
+    return {'system_id': machine.get('system_id'), 'hostname': machine.get('hostname'),
+            'status_name': machine.get('status_name')} if machine else None
+
+
 def plan_machine(params, found, power_parameters=None):
-    """MachinePlan: ``action`` is none, create, update or delete; ``form`` the fields to send."""
+    """The Plan for the machine ``found`` by its MACs (None: MAAS has none). Steps: ``create`` (the form),
+    ``update`` ({system_id, form}: the fields that differ) or ``delete`` (the system_id)."""
     tracker = DifferenceTracker()
     if params['state'] == 'absent':
         tracker.add('machine', found['system_id'] if found else None, None)
-        return MachinePlan('delete' if found else 'none', {}, tracker)
+        return Plan([('delete', found['system_id'])] if found else [], tracker, {'machine': None})
     if not params.get('hostname'):
         raise MachineSpecError('hostname is required with state present')
-    macs = normalise_macs(params.get('mac_addresses'))
+    try:
+        macs = normalise_macs(params.get('mac_addresses'), 'mac_addresses')
+    except ValueError as exc:
+        raise MachineSpecError(str(exc))
     if not macs:
         raise MachineSpecError('mac_addresses needs at least the PXE MAC (kvm_vm_compose returns it as pxe_mac)')
     form = wanted_form(params)
     if found is None:
         tracker.add('machine', None, params['hostname'])
-        return MachinePlan('create', dict(form, mac_addresses=macs), tracker)
+        return Plan([('create', dict(form, mac_addresses=macs))], tracker, {'machine': None})
     current = {'hostname': found.get('hostname'), 'architecture': found.get('architecture'),
                'power_type': found.get('power_type')}
     for dummy, field in POWER_FIELDS:
@@ -78,4 +73,5 @@ def plan_machine(params, found, power_parameters=None):
             tracker.add(key, '(hidden)', '(hidden, new)' if key in changed else '(hidden)')
         else:
             tracker.add(key, current.get(key), form[key])
-    return MachinePlan('update' if changed else 'none', changed, tracker)
+    steps = [('update', {'system_id': found['system_id'], 'form': changed})] if changed else []
+    return Plan(steps, tracker, {'machine': summary(found)})

@@ -14,10 +14,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# MAAS's NODE_TYPE and IPADDRESS_TYPE enumerations.
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.alloc import MAAS_NAMES
+
+# MAAS's NODE_TYPE enumeration (its address types: maas.alloc).
 NODE_TYPES = {0: 'machine', 1: 'device', 2: 'rack-controller', 3: 'region-controller',
               4: 'region-and-rack-controller'}
-ALLOC_TYPES = {0: 'AUTO', 1: 'STICKY', 4: 'USER_RESERVED', 5: 'DHCP', 6: 'DISCOVERED'}
 
 
 class MaasAnswerError(ValueError):
@@ -100,7 +101,7 @@ def node_of(ip_addresses, address):
             return {'system_id': summary['system_id'], 'hostname': summary.get('hostname'),
                     'node_type': NODE_TYPES.get(summary.get('node_type'), str(summary.get('node_type'))),
                     'matched_ip': address, 'matched_interface': summary.get('via'),
-                    'alloc_type_name': ALLOC_TYPES.get(entry.get('alloc_type'), str(entry.get('alloc_type')))}
+                    'alloc_type_name': MAAS_NAMES.get(entry.get('alloc_type'), str(entry.get('alloc_type')))}
     return None
 
 

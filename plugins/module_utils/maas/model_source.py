@@ -22,6 +22,15 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.maas import model_r
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import MaasError
 
 
+def addresses_of(facts):
+    """The host's addresses to look for in MAAS: the management address first, then every global one, once each
+    (from a kvm_host_network picture)."""
+    found = [(facts.get('management') or {}).get('address')]
+    for iface in facts.get('interfaces') or []:
+        found += [a['address'] for a in iface.get('addresses') or [] if a.get('scope') == 'global']
+    return [a for index, a in enumerate(found) if a and a not in found[:index]]
+
+
 def check_addresses(addresses):
     """The host's addresses in canonical form; raises MaasError naming the first that is not an address."""
     canonical = []
@@ -63,7 +72,7 @@ def fetch_model(client, host_addresses):
     allocated = {}
     for subnet in reader.answer_list(subnets, 'subnets/'):
         vlan = reader.id_of(subnet.get('vlan'))
-        if vlan in on_dhcp and ':' not in str(subnet.get('cidr')):
+        if vlan in on_dhcp and ip_math.family(subnet.get('cidr')) == 4:
             allocated[subnet['id']] = reader.allocated_ips(client.get('subnets/%s/' % subnet['id'], op='ip_addresses'))
     model = {'vlans': vlans, 'subnets': reader.subnets_from(subnets, ipranges, allocated),
              'host_interfaces': host_interfaces, 'host_known': host is not None}

@@ -98,11 +98,6 @@ def routed_addresses(ips):
     return tuple(canonical)
 
 
-def family(address):
-    """``4`` or ``6`` for a canonical address text."""
-    return 6 if ':' in address else 4
-
-
 def policy_from(prefixes, tables, max_ips):
     """RoutedPolicy from the hook's settings; raises ClaimRefused when they are not valid (the hook then
     refuses every routed NIC: it fails closed)."""

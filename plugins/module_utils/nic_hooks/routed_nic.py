@@ -22,6 +22,8 @@ __metaclass__ = type
 
 from collections import namedtuple
 
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import family
+
 # ``do``/``undo``: an ip(8) argv, or ('sysctl', path below /proc/sys, value). ``exists_ok``: ``do`` failing
 # with "File exists" means the thing was already there, and is not ours to undo.
 RoutedStep = namedtuple('RoutedStep', 'what do undo exists_ok')
@@ -29,13 +31,13 @@ RoutedStep = namedtuple('RoutedStep', 'what do undo exists_ok')
 
 def families(ips):
     """IP families of a NIC's addresses: ``4``, ``6`` or both, in that order."""
-    found = set('6' if ':' in ip else '4' for ip in ips)
+    found = set(str(family(ip)) for ip in ips)
     return [f for f in ('4', '6') if f in found]
 
 
-def sysctl_keys(tap, family):
-    """The /proc/sys keys a routed tap gets set to 1 for ``family``. IPv6 has no rp_filter sysctl."""
-    if family == '4':
+def sysctl_keys(tap, version):
+    """The /proc/sys keys a routed tap gets set to 1 for IP ``version`` (``4``, ``6``). IPv6 has no rp_filter."""
+    if version == '4':
         return ['net/ipv4/conf/%s/proxy_arp' % tap, 'net/ipv4/conf/%s/forwarding' % tap,
                 'net/ipv4/conf/%s/rp_filter' % tap]
     return ['net/ipv6/conf/%s/proxy_ndp' % tap, 'net/ipv6/conf/%s/forwarding' % tap]
@@ -54,22 +56,22 @@ def routed_up_steps(env, rules, sysctls):
     ips = env.get('KVMNET_IPS', '').split()
     steps = []
     for ip in ips:
-        family = '6' if ':' in ip else '4'
-        dst = '%s/%s' % (ip, 128 if family == '6' else 32)
+        version = str(family(ip))
+        dst = '%s/%s' % (ip, 128 if version == '6' else 32)
         where = ['dev', tap, 'table', table]
         steps.append(RoutedStep('route %s to %s (table %s)' % (dst, tap, table),
-                                ['ip', '-' + family, 'route', 'add', dst] + where + ['proto', 'static'],
-                                ['ip', '-' + family, 'route', 'del', dst] + where, True))
-        if not _has_rule(rules.get(family), table, dst=ip):
-            steps.append(RoutedStep('IPv%s rule to %s table %s' % (family, dst, table),
-                                    ['ip', '-' + family, 'rule', 'add', 'to', dst, 'table', table],
-                                    ['ip', '-' + family, 'rule', 'del', 'to', dst, 'table', table], False))
-    for family in families(ips):
-        if not _has_rule(rules.get(family), table, iif=tap):
-            steps.append(RoutedStep('IPv%s rule iif %s table %s' % (family, tap, table),
-                                    ['ip', '-' + family, 'rule', 'add', 'iif', tap, 'table', table],
-                                    ['ip', '-' + family, 'rule', 'del', 'iif', tap, 'table', table], False))
-        for key in sysctl_keys(tap, family):
+                                ['ip', '-' + version, 'route', 'add', dst] + where + ['proto', 'static'],
+                                ['ip', '-' + version, 'route', 'del', dst] + where, True))
+        if not _has_rule(rules.get(version), table, dst=ip):
+            steps.append(RoutedStep('IPv%s rule to %s table %s' % (version, dst, table),
+                                    ['ip', '-' + version, 'rule', 'add', 'to', dst, 'table', table],
+                                    ['ip', '-' + version, 'rule', 'del', 'to', dst, 'table', table], False))
+    for version in families(ips):
+        if not _has_rule(rules.get(version), table, iif=tap):
+            steps.append(RoutedStep('IPv%s rule iif %s table %s' % (version, tap, table),
+                                    ['ip', '-' + version, 'rule', 'add', 'iif', tap, 'table', table],
+                                    ['ip', '-' + version, 'rule', 'del', 'iif', tap, 'table', table], False))
+        for key in sysctl_keys(tap, version):
             old = sysctls.get(key)
             if old is not None and old != '1':
                 steps.append(RoutedStep('%s = 1' % key, ('sysctl', key, '1'), ('sysctl', key, old), False))

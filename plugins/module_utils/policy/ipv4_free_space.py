@@ -2,7 +2,8 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Count the free IPv4 addresses of a subnet without enumerating it.
+"""Count the free IPv4 addresses of a subnet without enumerating it - the one count the attachment policy
+(policy.provisioner_model) and the address report (maas_ip_usage_info) share.
 
 free = usable addresses (network and broadcast excluded, except on /31 and /32)
        minus the union of: gateway, DNS servers, dynamic and reserved ranges, allocated addresses.
@@ -23,7 +24,7 @@ import socket
 import struct
 import sys
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import family, netaddr
 
 _UNPACK = struct.Struct('!I').unpack
 _pton_v4 = functools.partial(socket.inet_pton, socket.AF_INET)
@@ -98,6 +99,33 @@ def count_free(network, ranges, points):
         if index < 0 or point > merged[index][1]:
             outside += 1
     return (high - low + 1) - taken - outside
+
+
+def taken_points(gateway, dns_servers, allocated):
+    """The addresses of an IPv4 subnet taken one by one - its gateway, its DNS servers (MAAS gives them to
+    every host, so they are not free) and the allocated ones - as integers; IPv6 entries are left out.
+    ValueError((field, position, text)) names the first that is not an address."""
+    fields = [('gateway_ip', [gateway] if gateway else []), ('dns_servers', dns_servers or []),
+              ('allocated_ips', allocated or [])]
+    texts, where = [], []
+    for field, values in fields:
+        for position, value in enumerate(values):
+            if family(value) == 4:
+                texts.append(str(value))
+                where.append((field, position))
+    try:
+        return ipv4_array(texts)
+    except ValueError as exc:
+        index, text = exc.args
+        raise ValueError(*(where[index] + (text,)))
+
+
+def free_ipv4(network, ranges, gateway, dns_servers, allocated):
+    """Free addresses of ``network`` (a netaddr.IPNetwork; None when it is IPv6): ``ranges`` are (start, end)
+    integer bounds of its dynamic and reserved ranges, the rest as taken_points takes them."""
+    if network.version != 4:
+        return None
+    return count_free(network, ranges, taken_points(gateway, dns_servers, allocated))
 
 
 def range_bounds(start, end):

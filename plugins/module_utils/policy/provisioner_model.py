@@ -18,7 +18,7 @@ from collections import namedtuple
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.gc_pause import gc_paused
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ip_math import netaddr
 from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.ipv4_free_space import (
-    count_free, ipv4_array, range_bounds, usable_bounds)
+    count_free, range_bounds, taken_points, usable_bounds)
 
 RANGE_TYPES = ('dynamic', 'reserved')
 
@@ -184,15 +184,12 @@ def _subnet(raw, index, vlans):
                              % (rwhere, rng.get('start_ip'), rng.get('end_ip'), exc))
         range_types.append(rng.get('type', 'dynamic'))
     if network.version == 4:
-        taken = [str(gateway)] if gateway is not None else []
-        taken += [d for d in _list(raw.get('dns_servers'), where + '.dns_servers') if ':' not in str(d)]
-        allocated = _list(raw.get('allocated_ips'), where + '.allocated_ips')
         try:
-            points = ipv4_array(taken + allocated)
+            points = taken_points(gateway, _list(raw.get('dns_servers'), where + '.dns_servers'),
+                                  _list(raw.get('allocated_ips'), where + '.allocated_ips'))
         except ValueError as exc:
-            position, text = exc.args
-            field = 'allocated_ips[%d]' % (position - len(taken)) if position >= len(taken) else 'dns_servers'
-            raise ModelError('%s.%s: %r is not an IPv4 address' % (where, field, text))
+            field, position, text = exc.args
+            raise ModelError('%s.%s[%d]: %r is not an IPv4 address' % (where, field, position, text))
     return Subnet(cidr, network, vlan, raw.get('space'), gateway, ranges, points, range_types)
 
 

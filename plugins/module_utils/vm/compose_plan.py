@@ -17,27 +17,22 @@ __metaclass__ = type
 from collections import namedtuple
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.diff import DifferenceTracker
+from ansible_collections.kvmnet.netboot.plugins.module_utils.common.plan import Plan
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
 
 STATES = ('present', 'running', 'stopped', 'absent')
+# The steps that power the VM on or off: they run after the definition, outside the host lock that
+# allocating MACs and tap names needs (a start waits for QEMU).
+POWER_ACTIONS = ('start', 'stop')
 
 # What libvirt shows of the domain now; None when it does not exist.
 DomainFound = namedtuple('DomainFound', 'xml running')
 
 
-class ComposePlan(namedtuple('ComposePlan', 'steps xml created_volumes tracker')):
-    """``steps``: ``(action, argument)`` in order - create_volume (a DiskSpec), destroy, undefine, define
-    (the XML), start, stop, delete_volume ((pool, volume)). ``xml``: the persistent definition wanted."""
-
-    __slots__ = ()
-
-    @property
-    def changed(self):
-        return self.tracker.changed
-
-
 def plan_compose(spec, found, identities, domain_type, missing_disks, state, recreate=False):
-    """The plan for a VM that must exist (``state`` present, running or stopped)."""
+    """The Plan for a VM that must exist (``state`` present, running or stopped). Steps, in order: create_volume
+    (a DiskSpec), destroy, undefine, define (the XML), start, stop. ``predicted``: ``xml`` (the persistent
+    definition wanted) and ``created_volumes``."""
     tracker = DifferenceTracker()
     before_xml = found.xml if found is not None else None
     if before_xml is not None and not recreate:
@@ -61,19 +56,21 @@ def plan_compose(spec, found, identities, domain_type, missing_disks, state, rec
         steps.append(('start', None))
     elif running and not want_running:
         steps.append(('stop', None))
-    return ComposePlan(steps, xml, created, tracker)
+    return Plan(steps, tracker, {'xml': xml, 'created_volumes': created})
 
 
-def plan_removal(name, found, remove_storage):
-    """The plan for ``state: absent``: power off, undefine, and delete the VM's own volumes when asked."""
+def plan_removal(name, found, remove_storage, uuid=None):
+    """The Plan for ``state: absent``: power off, undefine, and delete the VM's own volumes when asked (steps
+    destroy, undefine, delete_volume ((pool, volume)))."""
     tracker = DifferenceTracker()
-    if found is None:
-        return ComposePlan([], None, [], tracker)
-    tracker.add('%s (persistent XML)' % name, found.xml, '')
-    steps = ([('destroy', None)] if found.running else []) + [('undefine', None)]
-    if remove_storage:
-        steps += [('delete_volume', volume) for volume in own_volumes(name, found.xml)]
-    return ComposePlan(steps, None, [], tracker)
+    steps = []
+    if found is not None:
+        tracker.add('%s (persistent XML)' % name, found.xml, '')
+        steps = ([('destroy', None)] if found.running else []) + [('undefine', None)]
+        if remove_storage:
+            steps += [('delete_volume', volume) for volume in own_volumes(name, found.xml)]
+    return Plan(steps, tracker, {'domain': {'name': name, 'uuid': uuid, 'state': 'absent'},
+                                 'removed_volumes': ['%s/%s' % step[1] for step in steps if step[0] == 'delete_volume']})
 
 
 def own_volumes(name, xml):
@@ -99,3 +96,17 @@ def restart_required(live_xml, persistent_xml):
     if any(nic(a) != nic(b) for a, b in zip(live['interfaces'], persistent['interfaces'])):
         return True
     return live['memory_mib'] != persistent['memory_mib'] or live['vcpus'] != persistent['vcpus']
+
+
+def compose_outcome(spec, xml, live_xml, domain, running, power):
+    """kvm_vm_compose's result for a VM that exists (or will, in check mode): its definition, each NIC with the MAC
+    and tap it got (from the live definition while it runs), the boot NIC's MAC, whether a restart is needed, and
+    what MAAS needs. ``domain``: {name, uuid, state}; ``running``: (wanted, now); ``power``: a function of the
+    PXE MAC giving the ``maas`` result (maas.power.power_details)."""
+    nics = [{'mac': mac, 'target': target, 'type': nic.type, 'source': nic.source, 'mode': nic.mode,
+             'ips': list(nic.ips), 'table': nic.table}
+            for nic, (mac, target) in zip(spec.nics, domain_render.interfaces_of(live_xml))]
+    boot = spec.boot_nic
+    pxe_mac = nics[boot.index]['mac'] if boot is not None and nics else None
+    return {'xml': xml, 'interfaces': nics, 'pxe_mac': pxe_mac, 'domain': domain, 'maas': power(pxe_mac),
+            'restart_required': bool(all(running) and restart_required(live_xml, xml))}

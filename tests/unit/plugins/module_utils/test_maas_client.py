@@ -18,6 +18,18 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.client import 
 KEY = 'consumerKEY:tokenKEY:tokenSECRET'
 
 
+class NoWait(object):
+    """A clock whose sleeps take no time."""
+
+    @staticmethod
+    def monotonic():
+        return 0.0
+
+    @staticmethod
+    def sleep(seconds):
+        pass
+
+
 class Script(object):
     """Answers in order: (status, body) tuples, or a TransportError to raise."""
 
@@ -36,7 +48,7 @@ class Script(object):
 
 
 def client(script):
-    return MaasClient('http://maas.example.com:5240/MAAS', KEY, script, sleep=lambda seconds: None)
+    return MaasClient('http://maas.example.com:5240/MAAS', KEY, script, NoWait())
 
 
 @pytest.mark.parametrize('url', ['http://m:5240/MAAS', 'http://m:5240/MAAS/', 'http://m:5240/MAAS/api/2.0/',

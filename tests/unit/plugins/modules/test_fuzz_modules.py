@@ -34,7 +34,6 @@ from hypothesis import strategies as st
 
 from ansible.module_utils import basic
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import transaction
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import lock
 from ansible_collections.kvmnet.netboot.plugins.modules import (
     kvm_attachment_select, kvm_host_bridge, kvm_libvirt_network, kvm_network_facts, kvm_storage_pool, kvm_vm_compose,
@@ -186,7 +185,7 @@ def run_one(name, case, fuzzed, check, tmp_path, region):
         if name == 'kvm_host_bridge':
             args['backend'] = 'iproute2'
             patch.setattr(kvm_host_bridge, 'watchdog', RecordingWatchdog())
-            patch.setattr(transaction, 'time', FastTime())
+            patch.setattr(kvm_host_bridge, 'time', FastTime())
         if name == 'kvm_vm_compose':
             patch.setattr(kvm_vm_compose, 'domain_type_for', lambda requested: 'qemu')
             args.setdefault('power_address_host', '198.51.100.10')

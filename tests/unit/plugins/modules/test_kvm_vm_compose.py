@@ -50,5 +50,5 @@ def test_a_refused_definition_deletes_the_volumes_the_run_made():
     disk = build_spec({'name': 'node02', 'disks': [{'size_gib': 1}]}).disks[0]
     executor = kvm_vm_compose.DomainExecutor(None, RefusingConnection(), None, {'default': Pool(log)})
     with pytest.raises(kvm_vm_compose.libvirt.libvirtError):
-        executor.run_or_undo([('create_volume', disk), ('define', '<domain/>')])
+        executor.run([('create_volume', disk), ('define', '<domain/>')])
     assert log == ['create', 'delete']

@@ -10,7 +10,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge import transaction
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.plan import plan_bridge
 from ansible_collections.kvmnet.netboot.plugins.module_utils.bridge.transaction import (
     BridgeTransaction, TransactionError, TransactionOptions)
@@ -72,11 +71,6 @@ class Clock(object):
         self.now += seconds
 
 
-@pytest.fixture(autouse=True)
-def fast_clock(monkeypatch):
-    monkeypatch.setattr(transaction, 'time', Clock())
-
-
 def make(commands, state, written=None, facts=None):
     dog = Watchdog()
     facts = facts or FACTS
@@ -84,7 +78,7 @@ def make(commands, state, written=None, facts=None):
     by_name = dict((i['name'], i) for i in facts['interfaces'])
     writes = written if written is not None else []
     return BridgeTransaction(commands, plan, by_name, {'/etc/x': 'y'}, OPTIONS, dog, lambda: state,
-                             writes.append), dog
+                             writes.append, Clock()), dog
 
 
 def test_a_verified_change_is_persisted_and_the_watchdog_disarmed():

@@ -24,7 +24,8 @@ def params(**kwargs):
 
 def test_stock_default_spec(fixture_text):
     spec = spec_from_xml(fixture_text('libvirt-live-net-default-active.xml'))
-    assert spec == {'forward_mode': 'nat', 'forward_devices': [], 'bridge': 'virbr0', 'stp': True, 'forward_delay': 0,
+    assert spec == {'forward_mode': 'nat', 'forward_devices': [], 'forward_pfs': [], 'bridge': 'virbr0', 'stp': True,
+                    'forward_delay': 0,
                     'mtu': None, 'ips': [{'address': '192.168.122.1', 'prefix': 24, 'family': 'ipv4',
                                           'dhcp': {'ranges': [['192.168.122.2', '192.168.122.254']], 'hosts': []}}]}
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 import os
 import socket
 import ssl
+import time
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
@@ -71,6 +72,6 @@ def run_with_client(module, action, expected=()):
                              'certificate' % params['ca_path'])
     transport = open_url_transport(params['validate_certs'], params['ca_path'])
     try:
-        return action(module, MaasClient(params['url'], params['api_key'], transport, params['timeout']))
+        return action(module, MaasClient(params['url'], params['api_key'], transport, time, params['timeout']))
     except (MaasError,) + tuple(expected) as exc:
         module.fail_json(msg=str(exc))
