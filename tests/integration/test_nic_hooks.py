@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -162,6 +163,14 @@ def proxy_arp(tap):
         return None
 
 
+# An isolated network with no address: started, it would only add an empty bridge.
+HELD_NETWORK = "<network><name>%sheld</name><bridge name='%sheld0'/></network>" % (P, P)
+
+
+def network_states(conn):
+    return dict((n.name(), (bool(n.isActive()), bool(n.autostart()))) for n in conn.listAllNetworks(0))
+
+
 @pytest.fixture(scope='module')
 def hooks_lab(libvirt_conn):
     if os.path.exists(HOOK):
@@ -173,7 +182,11 @@ def hooks_lab(libvirt_conn):
         lab.sh('ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
         lab.sh('ip', 'link', 'set', BRIDGE, 'up')
         lab.sh('ip', 'addr', 'add', HOST_IP + '/32', 'dev', BRIDGE)
-        hooks.role()
+        held = libvirt_conn.networkDefineXML(HELD_NETWORK)  # down, autostart on: the reload must not start it
+        held.setAutostart(1)
+        hooks.networks_before = network_states(libvirt_conn)
+        hooks.role_output = hooks.role()
+        hooks.networks_after = network_states(libvirt_conn)
         for action in ('up', 'down'):
             directory = os.path.join(hooks.vars['libvirt_nic_hooks_dir'], action + '.d')
             os.makedirs(hooks.records, exist_ok=True)
@@ -222,6 +235,15 @@ def stop_vm(hooks_lab, downs=2):
 
 def by_mode(records):
     return dict((r['KVMNET_MODE'], r) for r in records)
+
+
+def test_installing_the_hook_starts_no_network_that_is_down(hooks_lab):
+    """The role reloads libvirtd to find its new hook; a reload starts every network that is down with
+    autostart on (the packaged `default` too). Before, installing the hook started them."""
+    assert hooks_lab.networks_before[P + 'held'] == (False, True)
+    assert hooks_lab.networks_after == hooks_lab.networks_before
+    assert re.search(r'Reload libvirt so that it runs the new hook[^\n]*\nchanged: ', hooks_lab.role_output), \
+        hooks_lab.role_output[-3000:]
 
 
 def test_start_runs_up_once_per_nic_and_routes_the_routed_nic(hooks_lab):

@@ -15,8 +15,8 @@ runs, goes down when the domain is paused to migrate away, and every NIC goes do
 stops (reason save, migrate-out or stop). It reconciles every domain when it starts and after
 libvirtd comes back, so a missed event neither leaves a NIC down nor brings it up twice.
 ``listen --supervise --pidfile P`` runs it in the background and restarts it (for hosts without systemd);
-``status`` and ``stop`` act on that pidfile. ``reload-libvirt`` makes a libvirtd started without systemd
-read its hook directory again.
+``status`` and ``stop`` act on that pidfile. ``reload-libvirt [--unit UNIT]`` makes libvirt read its hook
+directory again without starting the networks and pools that are down.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -335,29 +335,106 @@ def stop_supervised(pidfile):
     return 1
 
 
-def reload_libvirt(config):
-    """SIGHUP to libvirtd or virtqemud started without systemd, then wait until it answers again."""
+# A reload (SIGHUP) of the monolithic libvirtd also starts every network and storage pool marked autostart
+# that is down - the packaged `default` too, which an operator may have stopped on purpose. Reloading to
+# find a new hook must not start anything: their autostart flags are held off across the reload (recorded
+# first, so that a crash in between is repaired by the next run), and whatever starts all the same is
+# stopped again. The reload runs in a thread of the daemon after it answers: the flags stay held
+# RELOAD_SETTLE seconds more.
+AUTOSTART_HELD = 'autostart-held.json'
+RELOAD_SETTLE = 10
+
+
+def _autostart_object(conn, kind, name):
     import libvirt  # pylint: disable=import-outside-toplevel
+    try:
+        return conn.networkLookupByName(name) if kind == 'network' else conn.storagePoolLookupByName(name)
+    except libvirt.libvirtError:
+        return None
+
+
+def hold_autostart(records, conn):
+    """Turn autostart off for every network and pool that is down with autostart on; -> [[kind, name]]."""
+    held = [['network', n.name()] for n in conn.listAllNetworks(0) if n.autostart() and not n.isActive()]
+    held += [['pool', p.name()] for p in conn.listAllStoragePools(0) if p.autostart() and not p.isActive()]
+    if held:
+        records.save_named(AUTOSTART_HELD, held)  # first: a crash from here on is repaired by the next run
+        for kind, name in held:
+            _autostart_object(conn, kind, name).setAutostart(0)
+    return held
+
+
+def give_back_autostart(records, conn, stop_started=False):
+    """Autostart on again for what was held (read from the record); with ``stop_started``, stop those the
+    reload started anyway. -> the ones stopped, as "network NAME"."""
+    held = records.load_named(AUTOSTART_HELD)
+    if not isinstance(held, list):
+        return []
+    stopped = []
+    for kind, name in (h for h in held if isinstance(h, list) and len(h) == 2):
+        found = _autostart_object(conn, kind, name)
+        if found is None:
+            continue
+        if stop_started and found.isActive():
+            found.destroy()
+            stopped.append('%s %s' % (kind, name))
+        found.setAutostart(1)
+    records.save_named(AUTOSTART_HELD, None)
+    return stopped
+
+
+def _send_reload(unit):
+    """``systemctl reload UNIT`` under systemd, else SIGHUP to the daemon found by its pidfile."""
+    if unit:
+        return subprocess.call(['systemctl', 'reload', unit])
     for pidfile in ('/run/libvirtd.pid', '/run/virtqemud.pid', '/var/run/libvirtd.pid'):
         try:
             with open(pidfile) as handle:
                 os.kill(int(handle.read().strip()), signal.SIGHUP)
-            break
+            return 0
         except (IOError, OSError, ValueError):
             continue
-    else:
-        sys.stderr.write('no libvirtd or virtqemud pidfile found: reload it yourself\n')
-        return 1
-    libvirt.registerErrorHandler(lambda ctx, err: None, None)
-    time.sleep(1)
-    for dummy in range(60):
-        try:
-            libvirt.open(config['uri']).close()
-            return 0
-        except libvirt.libvirtError:
-            time.sleep(0.5)
-    sys.stderr.write('libvirt did not answer within 30 s of the reload\n')
+    sys.stderr.write('no libvirtd or virtqemud pidfile found: reload it yourself\n')
     return 1
+
+
+def _connect(uri, seconds):
+    import libvirt  # pylint: disable=import-outside-toplevel
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return libvirt.open(uri)
+        except libvirt.libvirtError:
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.5)
+
+
+def reload_libvirt(config, unit=None, settle=RELOAD_SETTLE):
+    """Reload libvirt (the systemd ``unit``, or the daemon started without systemd) so that it reads its hook
+    directory again, without starting any network or pool that is down. 0 when done."""
+    records = runner.Records(config['state_dir'], config['lock_timeout'])
+    conn = _connect(config['uri'], 30)
+    if conn is None:
+        sys.stderr.write('libvirt does not answer at %s\n' % config['uri'])
+        return 1
+    give_back_autostart(records, conn)  # an earlier reload that did not finish
+    hold_autostart(records, conn)
+    conn.close()
+    code = _send_reload(unit)
+    time.sleep(1)
+    conn = _connect(config['uri'], 30)
+    if conn is None:
+        sys.stderr.write('libvirt did not answer within 30 s of the reload; autostart flags held in %s are given '
+                         'back by the next reload-libvirt\n' % os.path.join(config['state_dir'], AUTOSTART_HELD))
+        return 1
+    if code == 0:
+        time.sleep(settle)
+    for name in give_back_autostart(records, conn, stop_started=True):
+        sys.stderr.write('the reload started %s all the same: stopped it again\n' % name)
+    conn.close()
+    return code
 
 
 def check_config(config):
@@ -386,7 +463,7 @@ def main(argv=None):
     listen_parser.add_argument('--pidfile')
     for name in ('status', 'stop'):
         sub.add_parser(name).add_argument('--pidfile', required=True)
-    sub.add_parser('reload-libvirt')
+    sub.add_parser('reload-libvirt').add_argument('--unit')
     sub.add_parser('check-config')
     options = parser.parse_args(argv)
     if options.command == 'status':
@@ -409,7 +486,7 @@ def main(argv=None):
     if options.command == 'listen':
         return supervise(options.config, options.pidfile) if options.supervise else listen(config)
     if options.command == 'reload-libvirt':
-        return reload_libvirt(config)
+        return reload_libvirt(config, options.unit)
     if options.command == 'check-config':
         return check_config(config)
     parser.print_usage(sys.stderr)

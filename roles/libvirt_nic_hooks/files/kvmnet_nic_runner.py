@@ -173,6 +173,18 @@ class Records(object):
     def load(self, uuid):
         return self._read_json(self._path(uuid, '.json'), None)
 
+    def load_named(self, name):
+        """A record of the host, not of a domain (``name`` is a plain file name), or None."""
+        return self._read_json(os.path.join(self.state_dir, os.path.basename(name)), None)
+
+    def save_named(self, name, data):
+        """Write a host record; None removes it."""
+        path = os.path.join(self.state_dir, os.path.basename(name))
+        if data is not None:
+            self._write_json(path, data)
+        elif os.path.exists(path):
+            os.unlink(path)
+
     def save(self, uuid, record):
         path = self._path(uuid, '.json')
         if record is not None:

@@ -186,3 +186,58 @@ def test_lifecycle_events_are_queued_in_libvirt_words(listener):
     listener.on_lifecycle(None, FakeDomain(UUID, 7), 5, 4, None)  # STOPPED, SAVED
     listener.on_lifecycle(None, FakeDomain(UUID, 7), 1, 0, None)  # DEFINED: not followed
     assert listener.queue.get_nowait() == (UUID, 'stopped', 'saved') and listener.queue.empty()
+
+
+# --- reload-libvirt: a reload starts no network or pool that is down (libvirt's test driver) ---------
+
+HELD_NET = "<network><name>held</name><bridge name='kvmnt-held0'/></network>"
+HELD_POOL = "<pool type='dir'><name>heldpool</name><target><path>/nonexistent-kvmnet</path></target></pool>"
+
+
+@pytest.fixture
+def test_driver():
+    import libvirt  # pylint: disable=import-outside-toplevel
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    conn = libvirt.open('test:///default')
+    conn.networkDefineXML(HELD_NET).setAutostart(1)
+    conn.storagePoolDefineXML(HELD_POOL, 0).setAutostart(1)
+    yield conn
+    conn.close()
+
+
+def test_autostart_is_held_across_a_reload_and_given_back(config, test_driver):
+    records = records_of(config)
+    running = test_driver.networkLookupByName('default')
+    assert running.isActive()
+    held = events.hold_autostart(records, test_driver)
+    assert held == [['network', 'held'], ['pool', 'heldpool']]     # only what is down with autostart on
+    assert records.load_named(events.AUTOSTART_HELD) == held        # recorded before the flags change
+    assert not test_driver.networkLookupByName('held').autostart()
+    assert not test_driver.storagePoolLookupByName('heldpool').autostart()
+    test_driver.networkLookupByName('held').create()                # as if the reload started it anyway
+    assert events.give_back_autostart(records, test_driver, stop_started=True) == ['network held']
+    net = test_driver.networkLookupByName('held')
+    assert not net.isActive() and net.autostart()
+    assert test_driver.storagePoolLookupByName('heldpool').autostart()
+    assert records.load_named(events.AUTOSTART_HELD) is None
+
+
+def test_flags_held_by_a_reload_that_died_are_given_back_next_time(config, test_driver):
+    records = records_of(config)
+    events.hold_autostart(records, test_driver)
+    test_driver.networkLookupByName('held').create()                # started since, by someone: left running
+    assert events.give_back_autostart(records, test_driver) == []
+    net = test_driver.networkLookupByName('held')
+    assert net.isActive() and net.autostart()
+
+
+def test_reload_libvirt_holds_autostart_around_the_signal(config, test_driver, monkeypatch):
+    seen = []
+    monkeypatch.setattr(events, '_connect', lambda uri, seconds: test_driver)
+    monkeypatch.setattr(test_driver, 'close', lambda: None)
+    monkeypatch.setattr(events, '_send_reload', lambda unit: seen.append(
+        (unit, test_driver.networkLookupByName('held').autostart())) or 0)
+    monkeypatch.setattr(events.time, 'sleep', lambda seconds: None)
+    assert events.reload_libvirt(config, 'libvirtd') == 0
+    assert seen == [('libvirtd', False)]                            # held while the daemon reloads
+    assert test_driver.networkLookupByName('held').autostart()      # and given back after
