@@ -23,18 +23,21 @@ test: deps libvirt collection sanity lint units fuzz integration molecule
 deps: system-packages venv
 
 system-packages:
-	@tools/install-system-packages.sh
+	@tools/ci/install-system-packages.sh
 
+# The pinned tools, and the lab package (tools/kvmnet_lab: the MAAS double, the PXE lab, the demo, the
+# helpers to run a command or a module) installed editable, so tests, tools and benchmarks import it alike.
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements-dev.txt
+$(VENV)/.installed: requirements-dev.txt tools/pyproject.toml
 	@echo "venv: installing pinned tools into $(VENV)"
 	@$(SYSTEM_PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
 	@$(PY) -m pip install -q -r requirements-dev.txt
+	@$(PY) -m pip install -q -e tools >$(BUILD)/kvmnet-lab-install.log 2>&1 || { cat $(BUILD)/kvmnet-lab-install.log; exit 1; }
 	@touch $@
 
 libvirt:
-	@tools/start-libvirt.sh
+	@tools/ci/start-libvirt.sh
 
 # ansible-test and the collection loader want the tree at ansible_collections/<ns>/<name>. The copy
 # holds the files git tracks plus new ones it does not ignore, and gets its own git index, because
@@ -42,7 +45,7 @@ libvirt:
 collection:
 	@rm -rf $(COLL) && mkdir -p $(COLL)
 	@git -C $(ROOT) ls-files -z --cached --others --exclude-standard \
-	  | (cd $(ROOT) && xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' _) \
+	  | (cd $(ROOT) && xargs -0 sh -c 'for f; do if [ -e "$$f" ]; then printf "%s\0" "$$f"; fi; done' _) \
 	  | tar -C $(ROOT) --null -T - -cf - | tar -C $(COLL) -xf -
 	@git -C $(COLL) init -q && git -C $(COLL) add -A
 
@@ -50,7 +53,7 @@ collection:
 ansible-test-pip: venv
 	@v=$$(grep -ho "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1 | tr -dc '0-9.'); \
 	  mkdir -p $$HOME/.ansible/test/cache; \
-	  cp tools/ansible-test-get-pip.py $$HOME/.ansible/test/cache/get_pip_$$(echo $$v | tr . _).py
+	  cp tools/ci/ansible-test-get-pip.py $$HOME/.ansible/test/cache/get_pip_$$(echo $$v | tr . _).py
 
 sanity: collection ansible-test-pip
 	cd $(COLL) && ansible-test sanity --color no --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -91,7 +94,7 @@ bench: deps libvirt collection peers
 	$(PY) benchmarks/facts_scale.py
 	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/select_scale.py
 	$(PY) benchmarks/compose_scale.py
-	PYTHONPATH=$(COLLECTIONS) $(PY) benchmarks/maas_model_scale.py
+	$(PY) benchmarks/maas_model_scale.py
 
 # Molecule scenarios (extensions/molecule) against this machine. libvirt_host and maas_bridge run
 # inside a network namespace of their own: the bridge netfilter sysctls are per namespace, and the
@@ -111,10 +114,10 @@ build: collection
 	cd $(BUILD) && ansible-galaxy collection build --force $(COLL)
 
 demo: deps libvirt collection
-	$(PY) tools/demo.py
+	$(PY) -m kvmnet_lab.demo
 
 demo-clean: venv
-	$(PY) tools/netboot_lab.py down
+	$(PY) -m kvmnet_lab.netboot_lab down
 
 clean:
 	rm -rf $(BUILD)

@@ -18,12 +18,13 @@ __metaclass__ = type
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, '.build')
+from kvmnet_lab import REPO_ROOT
+from kvmnet_lab.shell import sh
+
+BUILD = os.path.join(REPO_ROOT, '.build')
 OURS_BIN = os.path.join(BUILD, 'venv', 'bin')
 PEERS_BIN = os.path.join(BUILD, 'peers', 'bin')
 PREFIX = 'kvmnt-cb'
@@ -70,9 +71,8 @@ def play(bin_dir, path, collections):
     else:
         env.pop('ANSIBLE_COLLECTIONS_PATH', None)
     start = time.perf_counter()
-    proc = subprocess.run([os.path.join(bin_dir, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', path],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False,
-                          env=env)
+    proc = sh(os.path.join(bin_dir, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', path, check=False,
+              merge=True, env=env)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError('%s failed:\n%s' % (path, proc.stdout[-3000:]))
@@ -101,8 +101,8 @@ def main():
         handle.write(PEER_PLAY.format(prefix=PREFIX, bridge=BRIDGE, count=COUNT))
     try:
         clean(conn)
-        subprocess.run(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'], check=True)
-        subprocess.run(['ip', 'link', 'set', BRIDGE, 'up'], check=True)
+        sh('ip', 'link', 'add', BRIDGE, 'type', 'bridge')
+        sh('ip', 'link', 'set', BRIDGE, 'up')
         first, first_recap = play(OURS_BIN, ours_path, os.path.join(BUILD, 'collections'))
         rerun, rerun_recap = play(OURS_BIN, ours_path, os.path.join(BUILD, 'collections'))
         clean(conn)
@@ -123,7 +123,7 @@ def main():
             print('peers not installed: run `make peers` for the comparison')
     finally:
         clean(conn)
-        subprocess.run(['ip', 'link', 'del', BRIDGE], check=False)
+        sh('ip', 'link', 'del', BRIDGE, check=False)
         shutil.rmtree(work, ignore_errors=True)
         conn.close()
 

@@ -16,26 +16,19 @@ __metaclass__ = type
 
 import glob
 import os
-import subprocess
-import sys
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kvmnet_lab import REPO_ROOT
+from kvmnet_lab.modules import best_of, measure_module_file
+from kvmnet_lab.shell import sh
 
-from module_runner import best_of, run_module_file  # noqa: E402 pylint: disable=wrong-import-position
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, '.build')
+BUILD = os.path.join(REPO_ROOT, '.build')
 COLLECTIONS = os.path.join(BUILD, 'collections')
 OUR_PYTHON = os.path.join(BUILD, 'venv', 'bin', 'python')
 PEER_PYTHON = os.path.join(BUILD, 'peers', 'bin', 'python')
 PREFIX = 'kvmnt-bench-'
 NETWORKS, DOMAINS, VETH_PAIRS = 200, 100, 200
 RUNS = 3
-
-
-def sh(*cmd, **kwargs):
-    return subprocess.run(list(cmd), check=True, stdout=subprocess.PIPE, universal_newlines=True, **kwargs)
 
 
 def build_lab(conn, netns):
@@ -61,7 +54,7 @@ def tear_down(conn, netns):
     for net in conn.listAllNetworks(0):
         if net.name().startswith(PREFIX):
             net.undefine()
-    subprocess.run(['ip', 'netns', 'del', netns], check=False)
+    sh('ip', 'netns', 'del', netns, check=False)
 
 
 def peer_paths():
@@ -86,16 +79,16 @@ def main():
                           'kvm_network_facts.py')
     try:
         build_lab(conn, netns)
-        ours = best_of(RUNS, lambda: run_module_file(OUR_PYTHON, module, {}, COLLECTIONS, netns))
+        ours = best_of(RUNS, lambda: measure_module_file(OUR_PYTHON, module, {}, COLLECTIONS, netns))
         facts = ours[2]['ansible_facts']['kvm_host_network']
         print('lab: %d libvirt networks, %d domains, %d links in namespace %s'
               % (len(facts['networks']), len(facts['domains']), len(facts['interfaces']), netns))
         rows = [('kvmnet.netboot.kvm_network_facts', ours[0], ours[1])]
         peers = peer_paths()
         if peers:
-            virt_net = best_of(RUNS, lambda: run_module_file(PEER_PYTHON, peers['virt_net'], {
+            virt_net = best_of(RUNS, lambda: measure_module_file(PEER_PYTHON, peers['virt_net'], {
                 'command': 'facts', 'uri': 'qemu:///system'}, peers['site'], netns))
-            setup = best_of(RUNS, lambda: run_module_file(PEER_PYTHON, peers['setup'], {
+            setup = best_of(RUNS, lambda: measure_module_file(PEER_PYTHON, peers['setup'], {
                 'gather_subset': ['!all', 'network'], 'gather_timeout': 30}, peers['site'], netns))
             rows.append(('community.libvirt.virt_net command=facts', virt_net[0], virt_net[1]))
             rows.append(('ansible.builtin.setup gather_subset=network', setup[0], setup[1]))

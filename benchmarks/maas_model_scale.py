@@ -13,7 +13,7 @@ Goal: <= 2 s, and requests independent of the other subnets.
 The subnets are data in 100.64.0.0/10 held by the double; nothing is configured or sent beyond the
 loopback.
 
-Run: PYTHONPATH=.build/collections .build/venv/bin/python benchmarks/maas_model_scale.py
+Run: ANSIBLE_COLLECTIONS_PATH=.build/collections .build/venv/bin/python benchmarks/maas_model_scale.py
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,17 +21,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-import json
 import os
 import subprocess
 import sys
-import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
+from kvmnet_lab import maas_double
+from kvmnet_lab.modules import collections_root, measure_module_file
 
 KEY = 'benchConsumer:benchToken:benchSecret'
 FABRICS, SUBNETS_PER_VLAN, DHCP_VLANS, HOST_VLANS, ADDRESSES_PER_SUBNET = 500, 4, 50, 5, 100
@@ -61,26 +56,10 @@ def region_state():
 
 
 def run_module(url, address):
-    path = os.path.join(os.environ.get('PYTHONPATH', '').split(':')[0], 'ansible_collections', 'kvmnet', 'netboot',
-                        'plugins', 'modules', 'maas_model_info.py')
-    with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as handle:
-        json.dump({'ANSIBLE_MODULE_ARGS': {'url': url, 'api_key': KEY, 'host_addresses': [address]}}, handle)
-    output = handle.name + '.out'
-    try:
-        started = time.monotonic()
-        # posix_spawn (vfork): the child's peak RSS is the module's own, not a copy of this process
-        pid = os.posix_spawn(sys.executable, [sys.executable, path, handle.name], dict(os.environ), file_actions=[
-            (os.POSIX_SPAWN_OPEN, 1, output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)])
-        dummy, dummy2, usage = os.wait4(pid, 0)
-        seconds = time.monotonic() - started
-        with open(output) as out:
-            result = json.load(out)
-    finally:
-        for name in (handle.name, output):
-            if os.path.exists(name):
-                os.unlink(name)
-    assert not result.get('failed'), result
-    return seconds, result, usage.ru_maxrss / 1024.0
+    """(seconds, result, peak RSS MiB) of maas_model_info run as Ansible's wrapper runs it."""
+    seconds, rss, result = measure_module_file(sys.executable, 'maas_model_info', {
+        'url': url, 'api_key': KEY, 'host_addresses': [address]}, collections_root())
+    return seconds, result, rss
 
 
 class Region(object):

@@ -23,9 +23,10 @@ __metaclass__ = type
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
+
+from kvmnet_lab.shell import sh
 
 PREFIXES = list(range(16, 27))
 BASE_VLANS = 10000
@@ -91,9 +92,8 @@ def main():
         return
     rows = []
     for scale in (1, 10):
-        out = subprocess.run([sys.executable, __file__, str(scale)], stdout=subprocess.PIPE, check=True,
-                             env=dict(os.environ, PYTHONHASHSEED='0')).stdout
-        rows.append(json.loads(out.decode().strip().splitlines()[-1]))
+        out = sh(sys.executable, __file__, str(scale), env=dict(os.environ, PYTHONHASHSEED='0')).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
     print('%-6s %8s %8s %10s %9s %9s %9s %16s' % ('size', 'VLANs', 'subnets', 'allocated', 'load s', 'rank s',
                                                   'total s', 'peak growth MiB'))
     for row in rows:

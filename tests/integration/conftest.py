@@ -7,14 +7,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-import lab  # noqa: E402 pylint: disable=wrong-import-position
-import migration_lab  # noqa: E402 pylint: disable=wrong-import-position
+import lab  # pytest puts this directory on the path first (its default "prepend" import mode)
+import migration_lab
 
 
 def pytest_sessionstart(session):  # pylint: disable=unused-argument

@@ -6,7 +6,7 @@
 Safety rules (see README): only namespaces and bridges made here; addresses inside the test's own
 namespaces from 198.51.100.0/24 and 2001:db8::/32; anything in the host's own namespace (a libvirt
 network that is started) from 198.18.0.0/15, checked against the machine's routes, addresses,
-nameservers and package sources first (tools/lab_safety.py); nothing on the machine's uplink, routes
+nameservers and package sources first (kvmnet_lab.lab_safety); nothing on the machine's uplink, routes
 or firewall; every object named with LAB_PREFIX so a crashed run's leftovers are found and removed by
 the next one.
 """
@@ -15,41 +15,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import uuid
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from kvmnet_lab import netboot_lab
+from kvmnet_lab.modules import run_module, run_module_file  # noqa: F401 pylint: disable=unused-import
+from kvmnet_lab.shell import in_netns, ip_json, sh  # noqa: F401 pylint: disable=unused-import
 
-import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
+# The tree under test: the collection's copy the Makefile made (tests run from it).
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 LAB_PREFIX = 'kvmnt-'
 LIBVIRT_URI = 'qemu:///system'
 LAB_DEFAULT_BRIDGE = netboot_lab.LAB_DEFAULT_BRIDGE
 LAB_GATEWAY, LAB_DHCP_FIRST, LAB_DHCP_LAST, LAB_PREFIXLEN = netboot_lab.lab_default_addresses()
-
-
-def sh(*cmd, **kwargs):
-    """Run a command; raise with its output when it fails (unless check=False)."""
-    check = kwargs.pop('check', True)
-    proc = subprocess.run(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, check=False, **kwargs)
-    if check and proc.returncode != 0:
-        raise RuntimeError('%s failed (%s): %s%s' % (' '.join(cmd), proc.returncode, proc.stdout, proc.stderr))
-    return proc
-
-
-def in_netns(netns, *cmd, **kwargs):
-    return sh('ip', 'netns', 'exec', netns, *cmd, **kwargs)
-
-
-def ip_json(netns, *args):
-    return json.loads(in_netns(netns, 'ip', '-j', *args).stdout or '[]')
 
 
 class Netns(object):
@@ -90,65 +69,8 @@ def remove_stale_libvirt(conn):
                 thing.undefine()
 
 
-def collections_root():
-    return os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.abspath(
-        os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..'))
-
-
-def run_module_direct(module, args=None, check=False, diff=False):
-    """Run the module file as Ansible's wrapper does (a Python process reading its arguments file).
-
-    Unlike ``run_module`` the whole result comes back, ``diff`` included (callbacks drop it).
-    """
-    args = dict(args or {}, _ansible_check_mode=check, _ansible_diff=diff)
-    root = collections_root()
-    path = os.path.join(root, 'ansible_collections', 'kvmnet', 'netboot', 'plugins', 'modules', module + '.py')
-    with tempfile.NamedTemporaryFile('w', suffix='.json', prefix='kvmnt-args-', delete=False) as handle:
-        json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
-    try:
-        proc = subprocess.run([sys.executable, path, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, env=dict(os.environ, PYTHONPATH=root), check=False)
-    finally:
-        os.unlink(handle.name)
-    return json.loads(proc.stdout)
-
-
-def run_module(module, args=None, netns=None, check=False, diff=False, prefix=None):
-    """Run ``kvmnet.netboot.<module>`` through ``ansible`` against localhost (in ``netns``, or behind the
-    command ``prefix``, for example a lab host's ``enter.sh``).
-
-    Returns ``(rc, result, output)``: ansible's exit code, the module's result dict and everything it
-    printed (to look for tracebacks).
-    """
-    tree = tempfile.mkdtemp(prefix='kvmnt-tree-')
-    try:
-        cmd = ['ansible', 'localhost', '-t', tree, '-m', 'kvmnet.netboot.%s' % module]
-        if args:
-            cmd += ['-a', json.dumps(args)]
-        if check:
-            cmd.append('--check')
-        if diff:
-            cmd.append('--diff')
-        if netns:
-            cmd = ['ip', 'netns', 'exec', netns] + cmd
-        if prefix:
-            cmd = list(prefix) + cmd
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(),
-                   ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                              env=env, check=False)
-        path = os.path.join(tree, 'localhost')
-        result = {}
-        if os.path.exists(path):
-            with open(path) as handle:
-                result = json.load(handle)
-        return proc.returncode, result, proc.stdout
-    finally:
-        shutil.rmtree(tree, ignore_errors=True)
-
-
 class BorrowedDefault(object):
-    """The host's `default` network put aside for a test (tools/netboot_lab.borrow_default: only when it is not
+    """The host's `default` network put aside for a test (kvmnet_lab.netboot_lab.borrow_default: only when it is not
     running and no domain uses it) and put back afterwards as it was, autostart flag included."""
 
     def __init__(self, conn):

@@ -9,7 +9,7 @@ libvirt refuses to migrate to the same host, by host name and host UUID: host B 
 networks or pools), /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
 directories under ``ROOT`` bind-mounted in its mount namespace; its control socket is reached from here
 at ``ROOT/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``ROOT/sock``, so host
-B needs no address at all. ``ROOT`` is /run/kvmnet-lab/migb, root's alone (tools/lab_state.py): a crashed
+B needs no address at all. ``ROOT`` is /run/kvmnet-lab/migb, root's alone (kvmnet_lab.lab_state): a crashed
 run's host B is found there and taken down. Its network namespace holds only what the test puts there (bridges, and the
 routes the NIC hooks add). Directories of the test can be shadowed in B by copies (``shadow``), so the
 same paths hold B's own hook settings, scripts and records.
@@ -24,8 +24,9 @@ import shutil
 import signal
 import time
 
+from kvmnet_lab import lab_state
+
 import lab
-import lab_state
 
 NETNS = lab.LAB_PREFIX + 'migb'
 ROOT = os.path.join(lab_state.LAB_RUN, 'migb')

@@ -32,6 +32,8 @@ import subprocess
 import tempfile
 import time
 
+from kvmnet_lab.shell import sh
+
 import lab
 
 HOST = lab.LAB_PREFIX + 'rb-host'
@@ -75,10 +77,6 @@ BOOT = {
     # udev would bring up the allow-hotplug interfaces: here ifup does, after the auto ones
     'ifupdown': ['sh', '-c', 'ifup -a && ifup -a --allow=hotplug && exec sleep 86400'],
 }
-
-
-def sh(*cmd, **kwargs):
-    return lab.sh(*cmd, **kwargs)
 
 
 class RebootLab(object):

@@ -12,22 +12,15 @@ __metaclass__ = type
 
 import json
 import os
-import sys
 import time
 
 import pytest
+from kvmnet_lab import demo, lab_safety, netboot_lab
 from lxml import etree
 
 import lab
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
-
-import demo  # noqa: E402 pylint: disable=wrong-import-position,import-error
-import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
-import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
-
-EXAMPLES = os.path.join(ROOT, 'examples', 'demo')
+EXAMPLES = os.path.join(lab.ROOT, 'examples', 'demo')
 
 
 def playbook(name, *extra):

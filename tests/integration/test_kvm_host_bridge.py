@@ -79,7 +79,7 @@ def test_bridge_takes_over_address_mac_and_route(lab_hosts):
     port = link(host, 'enp1s0')
     assert port['master'] == 'br-enp1s0'
     assert not [a for a in port.get('addr_info', []) if a['family'] == 'inet']
-    routes = lab.ip_json(host.name, 'route', 'show', 'default')
+    routes = lab.ip_json('route', 'show', 'default', netns=host.name)
     assert routes[0]['dev'] == 'br-enp1s0' and routes[0]['gateway'] == GATEWAY
     assert pings(host, GATEWAY)
 
@@ -111,7 +111,7 @@ def test_gateway_lost_after_apply_rolls_back(lab_hosts):
     assert elapsed < 30
     assert link(host, 'br-enp1s0') is None
     assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == before_addr
-    routes = lab.ip_json(host.name, 'route', 'show', 'default')
+    routes = lab.ip_json('route', 'show', 'default', netns=host.name)
     assert routes and routes[0]['dev'] == 'enp1s0' and routes[0]['gateway'] == GATEWAY
     switch.run('ip', 'addr', 'add', GATEWAY + '/24', 'dev', 'uplink')
     assert pings(host, GATEWAY)
@@ -197,7 +197,7 @@ _SELF_CHANGING = ('tentative', 'valid_life_time', 'preferred_life_time')
 
 def address_picture(host):
     """``ip -j addr show`` of the host without what the kernel changes by itself."""
-    links = lab.ip_json(host.name, 'addr', 'show')
+    links = lab.ip_json('addr', 'show', netns=host.name)
     for link in links:
         link['addr_info'] = [dict((k, v) for k, v in a.items() if k not in _SELF_CHANGING)
                              for a in link.get('addr_info', [])]

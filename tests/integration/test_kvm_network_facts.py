@@ -142,7 +142,7 @@ def test_interfaces_in_namespace(facts_run):
 
 
 def test_management(facts_run, host_ns):
-    mac = lab.ip_json(host_ns.name, 'link', 'show', 'br-lab')[0]['address']
+    mac = lab.ip_json('link', 'show', 'br-lab', netns=host_ns.name)[0]['address']
     assert facts_run['management'] == {
         'interface': 'br-lab', 'kind': 'bridge', 'address': '198.51.100.10', 'prefix': 24, 'family': 'ipv4',
         'gateway': '198.51.100.1', 'method': 'dhcp', 'mac': mac, 'mtu': 1500}

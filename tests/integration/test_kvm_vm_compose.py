@@ -131,7 +131,7 @@ def test_second_run_unchanged(composed):
 
 def test_check_mode_leaves_definition_identical(composed, compose_lab):
     before = inactive_xml(compose_lab, VM)
-    result = lab.run_module_direct('kvm_vm_compose', vm_args(memory_mib=192, vcpus=2), check=True, diff=True)
+    result = lab.run_module_file('kvm_vm_compose', vm_args(memory_mib=192, vcpus=2), check=True, diff=True)
     assert not result.get('failed'), result
     assert result['changed'] is True
     definition = result['diff'][0]
@@ -142,7 +142,7 @@ def test_check_mode_leaves_definition_identical(composed, compose_lab):
 
 def test_memory_change_updates_with_diff(composed, compose_lab):
     uuid = compose_lab.lookupByName(VM).UUIDString()
-    result = lab.run_module_direct('kvm_vm_compose', vm_args(memory_mib=160), diff=True)
+    result = lab.run_module_file('kvm_vm_compose', vm_args(memory_mib=160), diff=True)
     assert not result.get('failed'), result
     assert result['changed'] is True
     assert result['restart_required'] is True
@@ -235,12 +235,12 @@ def test_every_macvlan_mode_the_selection_returns_is_accepted_by_libvirt(compose
             'interfaces': [{'type': 'macvlan', 'source': PARENT, 'mode': mode}
                            for mode in ('bridge', 'private', 'vepa', 'passthru')]}
     try:
-        result = lab.run_module_direct('kvm_vm_compose', args)
+        result = lab.run_module_file('kvm_vm_compose', args)
         assert not result.get('failed'), result
         modes = [e.get('mode') for e in etree.fromstring(inactive_xml(compose_lab, name).encode()).iter('source')]
         assert modes == ['bridge', 'private', 'vepa', 'passthrough']
         assert [nic['mode'] for nic in result['interfaces']] == ['bridge', 'private', 'vepa', 'passthru']
-        again = lab.run_module_direct('kvm_vm_compose', args)
+        again = lab.run_module_file('kvm_vm_compose', args)
         assert again['changed'] is False, again
     finally:
-        lab.run_module_direct('kvm_vm_compose', {'name': name, 'state': 'absent'})
+        lab.run_module_file('kvm_vm_compose', {'name': name, 'state': 'absent'})

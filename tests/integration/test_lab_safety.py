@@ -11,15 +11,13 @@ import ipaddress
 import os
 
 import pytest
-
-import lab  # puts tools/ on the path
-import lab_safety  # pylint: disable=import-error
+from kvmnet_lab import lab_safety, netboot_lab
 
 VARIABLE = 'lab_default_cidr in examples/demo/lab.yml'
 
 
 def test_the_demo_range_is_clear():
-    lab_safety.check_lab_subnet(lab.netboot_lab.lab_default_cidr(), VARIABLE)
+    lab_safety.check_lab_subnet(netboot_lab.lab_default_cidr(), VARIABLE)
 
 
 def test_outside_the_lab_range_is_refused():

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""maas_model_info over HTTP against the MAAS test double (tests/maas_double), on the loopback only."""
+"""maas_model_info over HTTP against the MAAS test double (kvmnet_lab.maas_double), on the loopback only."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,18 +12,14 @@ import os
 import shutil
 import socket
 import ssl
-import sys
 import tempfile
 import threading
 
 import pytest
 import yaml
+from kvmnet_lab import maas_double
 
 import lab
-
-sys.path.insert(0, os.path.join(lab.ROOT, 'tests', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 ADMIN_KEY = 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:sEcReTtOkEnSeCrEtNeVeRsHoWn0'
 STICKY, DISCOVERED = 1, 6
@@ -41,9 +37,8 @@ def region():
                                        ('enp1s0', 'physical', 5001, [], []),
                                        ('br1', 'bridge', 5002, ['enp2s0'], [('198.51.100.10', STICKY)])])
     state.add_node('kvm02x', 'kvm02', [('enp1s0', 'physical', 5001, [], [('172.16.1.60', DISCOVERED)])])
-    server = maas_double.MaasDouble(state).start()
-    yield server
-    server.stop()
+    with maas_double.serving(state) as server:
+        yield server
 
 
 def model_info(url, api_key=ADMIN_KEY, **args):

@@ -22,6 +22,7 @@ import tempfile
 import time
 
 import pytest
+from kvmnet_lab.modules import collections_root
 
 import lab
 import migration_lab
@@ -71,7 +72,7 @@ class HooksLab(object):
         path = os.path.join(self.top, 'vars.json')
         with open(path, 'w') as handle:
             json.dump(dict(self.vars, libvirt_nic_hooks_state=state), handle)
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=lab.collections_root(), ANSIBLE_NOCOLOR='1')
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR='1')
         proc = lab.sh('ansible-playbook', '-i', 'localhost,', '-c', 'local', PLAYBOOK, '-e', '@' + path,
                       check=False, env=env)
         assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -25,12 +25,12 @@ import errno
 import json
 import os
 import shutil
-import sys
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kvmnet_lab import maas_double
 
 from ansible.module_utils import basic
 
@@ -42,9 +42,6 @@ from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules import module
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.test_kvm_host_bridge import (
     FastTime, RecordingWatchdog)
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 HERE = os.path.dirname(__file__)
 EXAMPLES = int(os.environ.get("KVMNET_FUZZ_EXAMPLES", 200))
@@ -155,7 +152,7 @@ class ScriptedHost(object):
         return call.get('rc', 0), module_harness._out(call.get('out')), module_harness._out(call.get('err'))  # pylint: disable=protected-access
 
 
-def maas_region():
+def maas_region_state():
     state = maas_double.MaasState()
     state.add_user('admin', ADMIN_KEY, admin=True)
     state.vlan(5001)['dhcp_on'] = True
@@ -163,7 +160,7 @@ def maas_region():
     state.add_range(subnet, '172.16.1.100', '172.16.1.150')
     state.add_node('mach01', 'mach01', [('eth0', 'physical', 5001, [], [])], status_name='Ready')
     state.add_node('kvm01x', 'kvm01', [('br0', 'bridge', 5001, ['enp1s0'], [('172.16.1.50', 1)])])
-    return maas_double.MaasDouble(state).start()
+    return state
 
 
 def region_state(region):
@@ -210,9 +207,8 @@ def run_one(name, case, fuzzed, check, tmp_path, region):
 
 @pytest.fixture(scope='module')
 def region():
-    server = maas_region()
-    yield server
-    server.stop()
+    with maas_double.serving(maas_region_state()) as server:
+        yield server
 
 
 @pytest.mark.parametrize('name', sorted(MODULES))

@@ -7,21 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import pytest
+from kvmnet_lab import maas_double
 
 from ansible_collections.kvmnet.netboot.plugins.modules import maas_ip_address
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 KEYS = {'admin': 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret',
         'alice': 'Ab7uTnE4YRfpWw2kFq:Cd8GgVYbkCm3aHpR5s:alicesecret'}
-USERS = {'admin': {'username': 'admin', 'is_superuser': True}, 'alice': {'username': 'alice', 'is_superuser': False}}
+SUBNET = '172.16.1.0/24'
 
 
 def region_for(case):
@@ -34,32 +29,18 @@ def region_for(case):
     state.add_node('rack01', 'rack01', [('eth0', 'physical', 5001, [], [])], node_type=2)
     state.add_node('dep01', 'dep01', [('eth0', 'physical', 5001, [], [('172.16.1.50', 1)])])
     for item in case.get('reserved') or []:
-        form = {'ip': item['ip'], 'subnet': '172.16.1.0/24', 'hostname': item.get('hostname', '')}
-        if item.get('mac'):
-            form['mac'] = item['mac']
-        assert maas_double.addresses_route(state, 'POST', 'ipaddresses/', {'op': 'reserve'}, form,
-                                           USERS[item['user']])[0] == 200
+        state.reserve(item['user'], item['ip'], SUBNET, mac=item.get('mac'), hostname=item.get('hostname', ''))
     for item in case.get('reservations') or []:
-        assert maas_double.addresses_route(state, 'POST', 'reservedips/', {}, {
-            'ip': item['ip'], 'mac_address': item['mac'], 'subnet': '172.16.1.0/24'}, USERS['admin'])[0] == 200
+        state.reserve_dhcp(item['ip'], item['mac'], SUBNET)
     for item in case.get('linked') or []:
-        assert maas_double.addresses_route(state, 'POST', 'nodes/%s/interfaces/1000/' % item['node'],
-                                           {'op': 'link_subnet'}, {'mode': 'STATIC', 'subnet': '172.16.1.0/24',
-                                                                   'ip_address': item['ip']}, USERS['admin'])[0] == 200
-    return maas_double.MaasDouble(state).start()
-
-
-def writes(log):
-    return ['%s %s' % (e['method'], e['path'].split('/api/2.0/')[1]) for e in log if e['method'] != 'GET']
+        state.link(item['node'], 1000, item['ip'], SUBNET)
+    return state
 
 
 @pytest.mark.parametrize('case', load_cases('maas_ip_address.yml'))
 def test_maas_ip_address(monkeypatch, case):
-    region = region_for(case)
-    try:
+    with maas_double.serving(region_for(case)) as region:
         run_case(monkeypatch, maas_ip_address.main, case,
                  extra_input={'url': region.url, 'api_key': KEYS[case.get('api_key', 'admin')]})
         if 'writes' in case:
-            assert writes(region.log) == case['writes']
-    finally:
-        region.stop()
+            assert region.writes() == case['writes']

@@ -8,29 +8,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import pytest
+from kvmnet_lab import maas_double
 
 from ansible_collections.kvmnet.netboot.plugins.modules import maas_ip_usage_info
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 KEY = 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret'
-ADMIN = {'username': 'admin', 'is_superuser': True}
 
 
 def reserve(state, user, ip, mac=None, hostname='', created='2026-11-22T08:00:00'):
-    form = {'ip': ip, 'subnet': '172.16.1.0/24', 'hostname': hostname}
-    if mac:
-        form['mac'] = mac
-    assert maas_double.addresses_route(state, 'POST', 'ipaddresses/', {'op': 'reserve'}, form,
-                                       {'username': user, 'is_superuser': False})[0] == 200
-    state.reserved[-1]['created'] = created
+    state.reserve(user, ip, '172.16.1.0/24', mac=mac, hostname=hostname, created=created)
 
 
 @pytest.fixture
@@ -55,9 +44,8 @@ def region():
                                           'updated': 'Tue, 27 Nov. 2018 18:06:19',
                                           'node_summary': {'system_id': 'gone01', 'node_type': 0, 'hostname': 'gone',
                                                            'via': 'eth0'}})                      # node gone
-    server = maas_double.MaasDouble(state).start()
-    yield server
-    server.stop()
+    with maas_double.serving(state) as server:
+        yield server
 
 
 @pytest.mark.parametrize('case', load_cases('maas_ip_usage_info.yml'))

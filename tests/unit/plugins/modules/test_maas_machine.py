@@ -7,17 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import pytest
+from kvmnet_lab import maas_double
 
 from ansible_collections.kvmnet.netboot.plugins.modules import maas_machine
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 KEYS = {'admin': 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret',
         'user': 'Ab7uTnE4YRfpWw2kFq:Cd8GgVYbkCm3aHpR5s:usersecret'}
@@ -28,24 +23,17 @@ def region():
     state = maas_double.MaasState()
     state.add_user('admin', KEYS['admin'], admin=True)
     state.add_user('user', KEYS['user'])
-    server = maas_double.MaasDouble(state).start()
-    yield server
-    server.stop()
-
-
-def writes(log):
-    return ['%s %s' % (e['method'], e['path'].split('/api/2.0/')[1]) for e in log if e['method'] != 'GET']
+    with maas_double.serving(state) as server:
+        yield server
 
 
 @pytest.mark.parametrize('case', load_cases('maas_machine.yml'))
 def test_maas_machine(monkeypatch, region, case):
     for machine in case.get('machines') or []:
-        maas_double.machines_route(region.state, 'POST', 'machines/', {}, {
-            'hostname': [machine['hostname']], 'architecture': ['amd64/generic'], 'power_type': ['virsh'],
-            'mac_addresses': [machine['mac']]}, {'is_superuser': True})
+        region.state.enlist(machine['hostname'], machine['mac'])
     before = len(region.log)
     run_case(monkeypatch, maas_machine.main, case,
              extra_input={'url': region.url, 'api_key': KEYS[case.get('api_key', 'admin')]})
-    assert writes(region.log[before:]) == case['writes']
+    assert region.writes(before) == case['writes']
     if case['output'].get('failed'):
         assert not [m for m in region.state.machines.values() if m['hostname'] == 'node01' and not case.get('machines')]

@@ -7,17 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import pytest
+from kvmnet_lab import maas_double
 
 from ansible_collections.kvmnet.netboot.plugins.modules import maas_model_info
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harness import load_cases, run_case
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 KEY = 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret'
 
@@ -28,9 +23,8 @@ def region():
     state.add_user('admin', KEY, admin=True)
     state.vlan(5001)['dhcp_on'] = True
     state.add_node('kvm01x', 'kvm01', [('br0', 'bridge', 5001, ['enp1s0'], [('172.16.1.50', 1)])])
-    server = maas_double.MaasDouble(state).start()
-    yield server
-    server.stop()
+    with maas_double.serving(state) as server:
+        yield server
 
 
 @pytest.mark.parametrize('case', load_cases('maas_model_info.yml'))

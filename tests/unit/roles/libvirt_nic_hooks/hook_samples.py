@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib.util
 import os
 import re
 import sys
@@ -16,10 +17,21 @@ import yaml
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'libvirt_nic_hooks')
 FILES = os.path.join(ROLE, 'files')
-sys.path.insert(0, os.path.abspath(FILES))
 
-import kvmnet_nic_events as events  # noqa: E402,F401 pylint: disable=wrong-import-position,import-error,unused-import
-import kvmnet_nic_runner as runner  # noqa: E402 pylint: disable=wrong-import-position,import-error
+
+def load_program(name):
+    """A hook program of the role's files/, imported as the host runs it: from its own directory, where
+    its sibling program is (it finds that one itself)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.abspath(os.path.join(FILES, name + '.py')))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+events = load_program('kvmnet_nic_events')
+runner = load_program('kvmnet_nic_runner')
 
 UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f'
 OTHER = '0b4f6a4e-2b35-4c3e-9c43-4b1b2d1f6c11'

@@ -24,7 +24,8 @@ import json
 import os
 import re
 import socket
-import subprocess
+
+from kvmnet_lab.shell import CommandFailed, sh
 
 LAB_RANGE = ipaddress.ip_network('198.18.0.0/15')
 
@@ -37,12 +38,8 @@ def _ip_json(*args):
     """Decoded ``ip -j ARGS``; raises LabCollision when it cannot be read (nothing is known to be clear)."""
     cmd = ['ip', '-j'] + list(args)
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                              check=False)
-        if proc.returncode != 0:
-            raise ValueError(proc.stderr.strip() or 'exit %d' % proc.returncode)
-        found = json.loads(proc.stdout or '[]')
-    except (OSError, ValueError) as exc:
+        found = json.loads(sh(*cmd).stdout or '[]')
+    except (OSError, ValueError, CommandFailed) as exc:
         raise LabCollision('cannot read what the host uses (%s: %s); the lab will not add anything to the host '
                            'namespace without it' % (' '.join(cmd), exc))
     if not isinstance(found, list):

@@ -1,22 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The lab never stops, redefines or un-autostarts a libvirt network it did not create (tools/netboot_lab.py),
+"""The lab never stops, redefines or un-autostarts a libvirt network it did not create (kvmnet_lab.netboot_lab),
 on libvirt's test driver: its `default` network runs, and its domain `test` runs."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import libvirt
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'tools'))
-
-import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position,import-error
+from kvmnet_lab import netboot_lab
 
 
 @pytest.fixture

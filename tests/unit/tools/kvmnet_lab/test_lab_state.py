@@ -1,20 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""State the lab keeps as root lives in directories root owns and only root writes (tools/lab_state.py)."""
+"""State the lab keeps as root lives in directories root owns and only root writes (kvmnet_lab.lab_state)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import os
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'tools'))
-
-import lab_state  # noqa: E402 pylint: disable=wrong-import-position,import-error
+from kvmnet_lab import lab_state
 
 
 def test_a_state_directory_is_made_root_only_writable(tmp_path):

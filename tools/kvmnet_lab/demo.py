@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make demo`: prove that a VM composed here PXE-boots from the provisioner, not from libvirt.
 
-Stages: the lab (tools/netboot_lab.py) and a MAAS region - the test double of MAAS's API
-(tests/maas_double), on the loopback, holding the lab's VLANs and subnets and the KVM host as a node ->
+Stages: the lab (kvmnet_lab.netboot_lab) and a MAAS region - the test double of MAAS's API
+(kvmnet_lab.maas_double), on the loopback, holding the lab's VLANs and subnets and the KVM host as a node ->
 kvm_host.yml -> compose_vm.yml (the model read from the region with maas_model_info, the VM enlisted
 with maas_machine) -> the VM's PXE request seen by the rack DHCP -> one summary. Exit 1 when the rack
 DHCP did not see the VM's DHCPDISCOVER.
@@ -17,20 +17,13 @@ __metaclass__ = type
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kvmnet_lab import REPO_ROOT, maas_double, netboot_lab
+from kvmnet_lab.shell import sh
 
-import netboot_lab  # noqa: E402 pylint: disable=wrong-import-position
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'maas_double'))
-
-import maas_double  # noqa: E402 pylint: disable=wrong-import-position,import-error
-
-EXAMPLES = os.path.join(ROOT, 'examples', 'demo')
+EXAMPLES = os.path.join(REPO_ROOT, 'examples', 'demo')
 RESULT = os.path.join(netboot_lab.STATE, 'compose-result.json')
 REGION_STATE = os.path.join(netboot_lab.STATE, 'maas-region.json')
 STAGES = 6
@@ -43,7 +36,7 @@ def stage(number, text):
 def playbook(name, *extra):
     cmd = ['ansible-playbook', '-i', os.path.join(EXAMPLES, 'inventory.yml'), 'kvmnet.netboot.%s' % name,
            '-e', '@' + os.path.join(EXAMPLES, 'lab.yml')] + list(extra)
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    proc = sh(*cmd, check=False, merge=True)
     log = os.path.join(netboot_lab.STATE, '%s.log' % name)
     with open(log, 'w') as handle:
         handle.write(proc.stdout)

@@ -11,13 +11,13 @@
   `default` on ``lab_default_cidr`` (examples/demo/lab.yml, 198.18.122.0/24) with libvirt DHCP on in its
   place: the trap. It is the only thing the lab puts in the host's own namespace; before creating it the
   lab refuses a subnet that collides with the machine's routes, addresses, nameservers or package
-  sources (tools/lab_safety.py). The host's `default` is put aside only while it is not running and no
+  sources (lab_safety). The host's `default` is put aside only while it is not running and no
   domain uses it: the lab never stops, redefines or un-autostarts a network it did not create.
 
 State that outlives one command (the rack DHCP's pid, log and reservations, the saved `default`) is in
-/run/kvmnet-lab/demo, root's alone (tools/lab_state.py).
+/run/kvmnet-lab/demo, root's alone (lab_state).
 
-`python3 tools/netboot_lab.py up|down|status`. `down` removes every trace, including the VMs, volumes
+`python3 -m kvmnet_lab.netboot_lab up|down|status`. `down` removes every trace, including the VMs, volumes
 and networks the demo playbooks made, and puts the packaged `default` back as it was (never started).
 """
 
@@ -31,17 +31,14 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import time
 
 import yaml
 from lxml import etree
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import lab_safety  # noqa: E402 pylint: disable=wrong-import-position,import-error
-import lab_state  # noqa: E402 pylint: disable=wrong-import-position,import-error
+from kvmnet_lab import REPO_ROOT, lab_safety, lab_state
+from kvmnet_lab.shell import in_netns, ip_json, sh
 
 RACK_NS = 'kvmnt-rack'
 STATE = os.path.join(lab_state.LAB_RUN, 'demo')
@@ -54,7 +51,7 @@ SAVED_DEFAULT = os.path.join(STATE, 'packaged-default.json')
 LINKS = (('kvmnt-lab0', 'rack0', '198.51.100.1/25', '198.51.100.10,198.51.100.100'),
          ('kvmnt-lab1', 'rack1', '198.51.100.129/25', '198.51.100.150,198.51.100.200'))
 PREFIX = 'kvmnt-'
-LAB_VARS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'examples', 'demo', 'lab.yml')
+LAB_VARS = os.path.join(REPO_ROOT, 'examples', 'demo', 'lab.yml')
 LAB_DEFAULT_BRIDGE = PREFIX + 'dflt0'
 
 
@@ -91,17 +88,8 @@ def start_lab_default(c):
     return net
 
 
-def sh(*cmd, **kwargs):
-    check = kwargs.pop('check', True)
-    proc = subprocess.run(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                          check=False, **kwargs)
-    if check and proc.returncode != 0:
-        raise RuntimeError('%s: %s' % (' '.join(cmd), (proc.stderr or proc.stdout).strip()))
-    return proc
-
-
 def rack(*cmd, **kwargs):
-    return sh('ip', 'netns', 'exec', RACK_NS, *cmd, **kwargs)
+    return in_netns(RACK_NS, *cmd, **kwargs)
 
 
 def netns_exists():
@@ -264,7 +252,7 @@ def down():
     if pid:
         os.kill(pid, signal.SIGTERM)
     remove_libvirt_objects(conn())
-    for link in json.loads(sh('ip', '-j', 'link', 'show').stdout):
+    for link in ip_json('link', 'show'):
         if link['ifname'].startswith(('br-kvmnt', PREFIX)):
             sh('ip', 'link', 'del', link['ifname'], check=False)
     if netns_exists():
