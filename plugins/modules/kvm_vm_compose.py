@@ -309,7 +309,8 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import p
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.installation import HOOK_PATH, SETTINGS_PATH, routed_nic_warnings
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import POWER_ACTIONS, STATES, compose_outcome, plan_compose, plan_removal
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import IdentityConflict, nic_identities
-from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields
+from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.spec import (
+    BOOT_DEVICES, DISK_BUSES, DISK_FORMATS, INTERFACE_TYPES, NIC_MODELS, SpecError, build_spec, nic_fields)
 
 ARGUMENT_SPEC = dict(
     URI_ARGUMENT_SPEC,
@@ -349,7 +350,6 @@ ARGUMENT_SPEC = dict(
     power_address=dict(type='str'),
     power_address_host=dict(type='str'),
 )
-
 
 
 def domain_type_for(requested):

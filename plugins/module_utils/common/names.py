@@ -32,6 +32,7 @@ MACVLAN_MODES = ('bridge', 'private', 'vepa', 'passthru')
 _LIBVIRT_MACVLAN_MODE = {'bridge': 'bridge', 'private': 'private', 'vepa': 'vepa', 'passthru': 'passthrough'}
 _MAAS_MACVLAN_MODE = dict((v, k) for k, v in _LIBVIRT_MACVLAN_MODE.items())
 
+
 def object_name_problem(name, what='name'):
     """None when ``name`` is a name the collection gives a libvirt object, else what is wrong (naming ``what``)."""
     if not isinstance(name, str) or not name:

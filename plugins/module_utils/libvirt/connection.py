@@ -20,7 +20,6 @@ libvirt, LIBVIRT_IMPORT_ERROR = optional_import('libvirt')
 HAS_LIBVIRT = libvirt is not None
 
 
-
 class LibvirtConnectionError(Exception):
     """libvirt could not be reached at the given URI."""
 

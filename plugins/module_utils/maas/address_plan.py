@@ -26,7 +26,6 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.alloc import C
 CLASSES = STATIC_CLASSES
 
 
-
 class AddressRequestError(ValueError):
     """The options do not describe an address MAAS can manage; the message names the option."""
 

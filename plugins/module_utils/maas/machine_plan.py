@@ -20,7 +20,6 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.common.names import
 POWER_FIELDS = (('power_address', 'power_address'), ('power_id', 'power_id'), ('power_password', 'power_pass'))
 
 
-
 class MachineSpecError(ValueError):
     """The options do not describe a machine MAAS can enlist; the message names the option."""
 

@@ -25,7 +25,6 @@ DOMAIN = """<domain type='qemu' id='7'>
 </domain>"""
 
 
-
 def accept(ips, table):
     """A claim checker that accepts every claim (lower-casing the addresses, as canonical text would)."""
     return tuple(ip.lower() for ip in ips), table

@@ -50,5 +50,3 @@ def test_a_nic_whose_environment_is_unsafe_is_refused(change, refused, why):
     assert [r['KVMNET_NIC_INDEX'] for r in screened.refused] == refused
     assert all(why in r['KVMNET_REFUSED'] for r in screened.refused)
     assert len(screened.envs) == 3 - len(refused)
-
-

@@ -122,4 +122,3 @@ def test_a_changed_address_takes_the_nic_down_and_up_again():
     plan = plan_nics(moved, RUNNING, up, 'reconnect', 'reconnect')
     assert [(e['KVMNET_IPS'], e['KVMNET_ACTION']) for e in plan.downs + plan.ups] == [
         ('198.51.100.20 2001:db8::20', 'down'), ('198.51.100.21', 'up')]
-

@@ -39,5 +39,3 @@ def test_routed_up_steps_leave_existing_rules_alone():
                       {'priority': 102, 'iif': 'knaaan1', 'dst': '10.0.0.0', 'dstlen': 8, 'table': '100'}], '6': []}
     steps = routed_up_steps(dict(ROUTED, KVMNET_IPS='198.51.100.20'), existing, {})
     assert [s.do[2:4] for s in steps] == [['route', 'add']]  # rules exist, tap sysctls unknown (gone)
-
-
