@@ -69,13 +69,16 @@ $(LINT)/.installed: requirements-lint.txt
 lint: collection $(LINT)/.installed
 	cd $(COLL) && PATH=$(LINT)/bin:$$PATH $(LINT)/bin/ansible-lint --profile production roles playbooks extensions
 
+# Test files mirror the source (tests/unit/plugins/module_utils/<package>/test_<file>.py), so two may share a
+# name: pytest imports them by path (importlib), and they import what they share by its collection path.
 FUZZ := tests/unit/plugins/modules/test_fuzz_modules.py
+UNIT_PYTEST := $(PY) -m pytest -p no:cacheprovider --import-mode=importlib
 units: collection
-	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/unit --ignore=$(FUZZ) $(PYTEST_ARGS)
+	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(UNIT_PYTEST) tests/unit --ignore=$(FUZZ) $(PYTEST_ARGS)
 
 # Every module against bad and odd input (hypothesis, seeded, 200 examples a module); its time is printed.
 fuzz: collection
-	@started=$$(date +%s); cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider $(FUZZ) $(PYTEST_ARGS); \
+	@started=$$(date +%s); cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(UNIT_PYTEST) $(FUZZ) $(PYTEST_ARGS); \
 	  echo "fuzz: $$(( $$(date +%s) - started )) s for every module's odd input"
 
 integration: collection libvirt

@@ -22,11 +22,6 @@ description:
     (held by an interface of a node that no longer exists), C(static-in-dynamic) (a static address inside a
     dynamic range), C(stale-sticky) (a sticky address of a machine that has sat released, Ready, for longer
     than O(stale_days)).
-extends_documentation_fragment:
-  - kvmnet.netboot.maas
-  - kvmnet.netboot.maas.info_module
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 options:
   subnets:
     description: The subnets to look at, by CIDR. Default - all of them.
@@ -40,6 +35,11 @@ seealso:
   - module: kvmnet.netboot.maas_ip_address
 author:
   - kvmnet.netboot maintainers (@kvmnet)
+extends_documentation_fragment:
+  - kvmnet.netboot.maas
+  - kvmnet.netboot.maas.info_module
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 '''
 
 EXAMPLES = r'''

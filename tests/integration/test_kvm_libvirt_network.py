@@ -153,3 +153,40 @@ def test_bad_input_changes_nothing(default_net, args, words):
     assert words in result.get('msg', ''), out
     assert 'Traceback' not in out
     assert xml_of(default_net, 'default', True) == before
+
+
+# An SR-IOV PF network as an operator defines it by hand; kvmnt-pf0 does not exist, so it is never started.
+SRIOV_PF = ("<network><name>%ssriov</name><forward mode='hostdev' managed='yes'><driver name='vfio'/>"
+            "<pf dev='%spf0'/></forward></network>" % (P, P))
+
+
+@pytest.fixture
+def sriov_network(libvirt_conn):
+    net = libvirt_conn.networkDefineXML(SRIOV_PF)
+    try:
+        yield net
+    finally:
+        net.undefine()
+
+
+def test_an_sriov_pf_network_takes_autostart_and_keeps_its_pf(libvirt_conn, sriov_network):
+    """Issue 19: the module read such a network without its <pf> and refused it ("forward_mode hostdev needs
+    forward_devices") when asked for autostart alone."""
+    args = {'name': P + 'sriov', 'state': 'present', 'autostart': True}
+    rc, result, out = lab.run_module('kvm_libvirt_network', args, check=True)
+    assert rc == 0 and result['changed'] is True, out
+    assert not sriov_network.autostart()                                  # check mode changed nothing
+    rc, result, out = lab.run_module('kvm_libvirt_network', args)
+    assert rc == 0, out
+    assert result['changed'] is True and result['applied'] == 'none'
+    assert result['network']['forward_mode'] == 'hostdev' and result['network']['autostart'] is True
+    assert sriov_network.autostart() and not sriov_network.isActive()
+    root = etree.fromstring(xml_of(libvirt_conn, P + 'sriov', True).encode())
+    assert [pf.get('dev') for pf in root.findall('forward/pf')] == [P + 'pf0']
+    rc, again, out = lab.run_module('kvm_libvirt_network', args)
+    assert rc == 0 and again['changed'] is False, out
+    rc, facts, out = lab.run_module('kvm_network_facts', {'gather_subset': ['networks']})
+    assert rc == 0, out
+    found = [n for n in facts['ansible_facts']['kvm_host_network']['networks'] if n['name'] == P + 'sriov']
+    assert len(found) == 1 and found[0]['forward_mode'] == 'hostdev' and found[0]['autostart'] is True
+    assert found[0]['active'] is False and found[0]['forward_devices'] == [P + 'pf0']

@@ -167,6 +167,30 @@ def test_the_nic_hook_copies_exactly_the_core_its_programs_import():
     assert copied == needed | set(p.lstrip(os.sep) for p in packages)
 
 
+UNIT_MODULE_UTILS = os.path.join(ROOT, 'tests', 'unit', 'plugins', 'module_utils')
+
+
+def test_every_package_has_its_test_folder_and_tests_mirror_the_files():
+    packages = sorted(d for d in os.listdir(MODULE_UTILS) if os.path.isdir(os.path.join(MODULE_UTILS, d))
+                      and not d.startswith('__'))
+
+    def tests_of(package):
+        folder = os.path.join(UNIT_MODULE_UTILS, package)
+        return [f for f in os.listdir(folder) if f.startswith('test_') and f.endswith('.py')] \
+            if os.path.isdir(folder) else []
+    missing = [p for p in packages if not tests_of(p)]
+    assert missing == [], 'packages without tests/unit/plugins/module_utils/<package>/test_*.py: %s' % missing
+    flat = [f for f in os.listdir(UNIT_MODULE_UTILS) if f.endswith('.py')]
+    assert flat == [], 'tests directly in tests/unit/plugins/module_utils (put them in the package folder): %s' % flat
+    orphans = []
+    for package in packages:
+        for name in os.listdir(os.path.join(UNIT_MODULE_UTILS, package)):
+            if name.startswith('test_') and name.endswith('.py') and \
+                    not os.path.exists(os.path.join(MODULE_UTILS, package, name[len('test_'):])):
+                orphans.append('%s/%s' % (package, name))
+    assert orphans == [], 'test files named after no source file of their package: %s' % orphans
+
+
 def test_no_import_cycle():
     graph = {}
     for path in python_files(MODULE_UTILS):

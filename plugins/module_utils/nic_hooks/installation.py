@@ -26,7 +26,7 @@ def routed_nic_warnings(vm_name, nics, hook_installed, settings):
                 'kvmnet.netboot.libvirt_nic_hooks is applied to this host' % (vm_name, HOOK_PATH)]
     try:
         policy = routed_claims.policy_from(settings.get('routed_prefixes'), settings.get('routed_tables'),
-                                           settings.get('routed_max_ips', 8))
+                                           settings.get('routed_max_ips'))
     except (AttributeError, routed_claims.ClaimRefused):
         return []  # not readable here: the hook checks when the VM starts
     warnings = []

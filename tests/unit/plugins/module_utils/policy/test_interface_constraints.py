@@ -72,6 +72,16 @@ def test_errors(spec, message):
         parse_constraints(spec)
 
 
+# Every refusal says where (a label, a section, an item of the list) and what to write instead or what is wrong.
+WHERE_RE = re.compile(r"^(labels? |label |section |empty label section |interfaces(\[\d+\])? )")
+
+
+def assert_actionable(exc):
+    message = str(exc)
+    assert WHERE_RE.match(message), message
+    assert '\n' not in message and 'Traceback' not in message, message
+
+
 ALPHABET = 'ae0189:;,=_- .pxetdhcpspacvl/\\\x00\u00e9'
 
 
@@ -81,7 +91,7 @@ def test_fuzz_text_only_clean_errors(text):
     try:
         result = parse_constraints(text)
     except ConstraintError as exc:
-        assert str(exc)
+        assert_actionable(exc)
         return
     for constraint in result:
         assert constraint.label and len(constraint.ifname) <= 15
@@ -100,7 +110,7 @@ def test_fuzz_list_only_clean_errors(items):
     try:
         parse_constraints(items)
     except ConstraintError as exc:
-        assert str(exc)
+        assert_actionable(exc)
 
 
 @settings(max_examples=1500, deadline=None)
