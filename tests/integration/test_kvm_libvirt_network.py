@@ -143,7 +143,9 @@ def test_dhcp_back_on_and_restart_warns(default_net, trap_vm):  # pylint: disabl
     ({'forward_mode': 'tunnel'}, 'value of forward_mode must be one of'),
     ({'dhcp': {'ranges': [{'start': '198.51.100.10', 'end': '198.51.100.20'}]}},
      'dhcp.ranges[0] 198.51.100.10-198.51.100.20 is outside every network'),
-    ({'forward_mode': 'bridge', 'bridge': P + 'nobridge', 'ips': []}, 'is not one on this host'),
+    ({'forward_mode': 'bridge', 'bridge': P + 'nobridge', 'ips': []},
+     'forward_mode bridge needs an existing host bridge: host device %snobridge does not exist' % P),
+    ({'forward_mode': 'bridge', 'bridge': 'lo', 'ips': []}, 'host device lo is not a bridge'),
     ({'ips': [{'address': '198.18.122.1', 'prefix': 40}]}, 'ips[0].prefix must be 1-31'),
 ])
 def test_bad_input_changes_nothing(default_net, args, words):

@@ -12,6 +12,8 @@ import shutil
 import sys
 import tempfile
 
+from kvmnet_lab.modules import collections_root
+
 import lab
 
 INVENTORY = """---
@@ -35,7 +37,7 @@ def test_inventory_bridges_reach_the_role():
             handle.write(INVENTORY)
         proc = lab.sh('ansible-playbook', '-i', inventory, 'kvmnet.netboot.kvm_host', '--check',
                       '--start-at-task', 'Build MAAS-friendly bridges', check=False,
-                      env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=lab.collections_root(), ANSIBLE_NOCOLOR='1',
+                      env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR='1',
                                ANSIBLE_PYTHON_INTERPRETER=sys.executable))
         assert proc.returncode != 0
         assert 'device kvmnt-no-such-nic0 does not exist on this host' in proc.stdout, proc.stdout[-3000:]
