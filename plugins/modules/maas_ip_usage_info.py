@@ -17,6 +17,9 @@ description:
     C(nic) USER_RESERVED, C(auto) AUTO, C(dhcp) DHCP, C(discovered) DISCOVERED), owner, node (host name, node
     type, interface), MAC, and created/updated times as ISO 8601.
   - Totals per class and the free count per subnet.
+  - The MAC of a reservation bound to one comes from C(ipaddresses/) - every user's with an administrator's key,
+    only the key user's own otherwise (the others then count as C(floating)); the DNS name of an address from
+    C(dnsresources/) (a hostname given when it was reserved); a machine's status from C(machines/).
   - C(findings), each with the address, a C(kind) and a sentence - C(stale-floating) (a floating address older
     than O(stale_days) with no DNS name), C(owner-gone) (its owner is no longer a MAAS user), C(node-gone)
     (held by an interface of a node that no longer exists), C(static-in-dynamic) (a static address inside a
@@ -67,7 +70,8 @@ totals:
   type: dict
   sample: {198.51.100.0/24: {sticky: 12, floating: 2, nic: 3, dhcp: 40}}
 free:
-  description: Per IPv4 subnet, the addresses still free (outside ranges, gateway and allocated ones).
+  description: Per IPv4 subnet, the addresses still free (outside ranges, gateway, DNS servers and allocated
+    ones).
   returned: success
   type: dict
   sample: {198.51.100.0/24: 141}
@@ -83,7 +87,7 @@ findings:
 import datetime
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.ansible_glue import new_module
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import usage_report
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.address_usage import dns_names, reservation_macs, usage_report
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.ansible_glue import MAAS_ARGUMENT_SPEC, run_with_client
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.model_reader import MaasAnswerError, ranges_by_subnet
 
@@ -97,9 +101,14 @@ def run(module, client):
     missing = wanted - set(s.get('cidr') for s in subnets)
     if missing:
         module.fail_json(msg='MAAS has no subnet %s' % ', '.join(sorted(missing)))
+    me = client.get('users/', op='whoami') or {}
+    # an administrator's key sees every user's reservations, and so the MAC each is bound to
+    rows = client.get('ipaddresses/', all='true') if me.get('is_superuser') else client.get('ipaddresses/')
+    machines = dict((m['system_id'], {'status_name': m.get('status_name')}) for m in client.get('machines/') or [])
     context = {'now': datetime.datetime.utcnow(), 'stale_days': module.params['stale_days'],
                'users': set(u.get('username') for u in client.get('users/') or []),
-               'nodes': dict((n['system_id'], {'status_name': n.get('status_name')}) for n in client.get('nodes/') or [])}
+               'nodes': dict((n['system_id'], machines.get(n['system_id'], {})) for n in client.get('nodes/') or []),
+               'macs': reservation_macs(rows), 'dns_names': dns_names(client.get('dnsresources/'))}
     report = usage_report(subnets, ranges_by_subnet(client.get('ipranges/') or []), lambda subnet: client.get(
         'subnets/%s/' % subnet['id'], op='ip_addresses', with_summary=1, with_username=1) or [], context)
     return dict(report, changed=False)

@@ -39,25 +39,48 @@ class AddressFinder(object):
         return self._find_reserved()
 
     # floating, and nic before MAAS 3.6: user-reserved addresses
-    def reserved_record(self, entry):
+    def reserved_record(self, entry, hostname=None):
+        """The address record of an ``ipaddresses/`` row (MAAS's rows name no hostname: the caller knows it)."""
         macs = [i.get('mac_address') for i in entry.get('interface_set') or [] if i.get('mac_address')]
         owner = (entry.get('owner') or {}).get('username')
         return address_record('nic' if macs else 'floating', entry['ip'], _subnet_cidr(entry.get('subnet')), owner,
-                              macs[0].lower() if macs else None, None, {'hostname': entry.get('hostname') or None})
+                              macs[0].lower() if macs else None, None, {'hostname': hostname})
 
     def _find_reserved(self):
+        ip = self.params.get('ip')
+        if self.cls == 'floating' and not ip and self.params.get('hostname'):
+            return self._find_by_hostname(self.params['hostname'])
         # an administrator sees every user's reservations, so that one of another owner is found (and
         # refused without force) rather than taken again
         listing = self.client.get('ipaddresses/', all='true') if self.is_admin else self.client.get('ipaddresses/')
-        for record in (self.reserved_record(e) for e in listing or [] if e.get('alloc_type') == USER_RESERVED):
-            if self.params.get('ip'):
-                if record['ip'] == self.params['ip']:
-                    return self._check_class(record)
-            elif self.cls == 'floating' and record['class'] == 'floating' and self.params.get('hostname') and \
-                    record['hostname'] == self.params['hostname']:
+        for entry in (e for e in listing or [] if e.get('alloc_type') == USER_RESERVED):
+            record = self.reserved_record(entry, self.params.get('hostname'))
+            if ip and record['ip'] == ip:
+                return self._check_class(record)
+            if not ip and self.cls == 'nic' and record['mac'] == self.mac:
                 return record
-            elif self.cls == 'nic' and record['mac'] == self.mac:
-                return record
+        return self._held_by_another(ip) if ip else None
+
+    def _find_by_hostname(self, hostname):
+        """A floating address by its hostname: MAAS made a DNS resource of it at op=reserve."""
+        query = {'fqdn': hostname} if '.' in hostname else {'name': hostname}
+        for resource in self.client.get('dnsresources/', **query) or []:
+            for entry in resource.get('ip_addresses') or []:
+                if entry.get('alloc_type') == USER_RESERVED and not entry.get('interface_set'):
+                    return self.reserved_record(entry, hostname)
+        return None
+
+    def _held_by_another(self, ip):
+        """The reservation of ``ip`` by another user, which ``ipaddresses/`` does not list to this key: the subnet's
+        addresses name its owner. Taking it is refused here; releasing it is refused by the plan, naming the owner."""
+        subnet = self.client.get('subnets/ip:%s/' % ip)
+        entries = self.client.get('subnets/%s/' % subnet['id'], op='ip_addresses', with_username=1) if subnet else []
+        for entry in entries or []:
+            if entry.get('ip') == ip and entry.get('alloc_type') == USER_RESERVED and entry.get('user') != self.me:
+                if self.params['state'] == 'present':
+                    raise AddressRequestError('%s is reserved in MAAS by %s: pick another address, or ask them (or a '
+                                              'MAAS administrator) to release it' % (ip, entry.get('user') or 'another user'))
+                return address_record(self.cls, ip, subnet.get('cidr'), entry.get('user') or '(another user)')
         return None
 
     def _check_class(self, record):

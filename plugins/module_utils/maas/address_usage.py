@@ -45,21 +45,41 @@ def parse_maas_time(text):
         return None
 
 
-def address_class(entry):
-    """The class of one ``op=ip_addresses`` entry (maas.alloc)."""
-    return alloc.address_class(entry.get('alloc_type'), bool(entry.get('mac_address') or entry.get('mac')))
+def address_class(entry, mac=None):
+    """The class of one ``op=ip_addresses`` entry (maas.alloc); ``mac``: the MAC its reservation is bound to."""
+    return alloc.address_class(entry.get('alloc_type'), bool(mac))
 
 
-def usage_record(entry, subnet_cidr):
-    """One address: class with MAAS's name, owner, node, MAC, times as ISO 8601."""
+def reservation_macs(rows):
+    """{address: MAC} of the user reservations bound to a MAC, from ``ipaddresses/`` rows (their interface_set):
+    op=ip_addresses names no MAC."""
+    found = {}
+    for row in rows or []:
+        macs = [i.get('mac_address') for i in row.get('interface_set') or [] if i.get('mac_address')]
+        if row.get('ip') and macs:
+            found[row['ip']] = str(macs[0]).lower()
+    return found
+
+
+def dns_names(resources):
+    """{address: fqdn} from ``dnsresources/``: a hostname given to a reservation is a DNS resource in MAAS."""
+    return dict((row['ip'], resource.get('fqdn')) for resource in resources or []
+                for row in resource.get('ip_addresses') or [] if isinstance(row, dict) and row.get('ip'))
+
+
+def usage_record(entry, subnet_cidr, context=None):
+    """One address: class with MAAS's name, owner, node, MAC, DNS name, times as ISO 8601. ``context``: ``macs``
+    and ``dns_names`` by address (reservation_macs, dns_names)."""
+    context = context or {}
     node = entry.get('node_summary') or {}
+    mac = (context.get('macs') or {}).get(entry.get('ip'))
     created, updated = parse_maas_time(entry.get('created')), parse_maas_time(entry.get('updated'))
-    return {'ip': entry.get('ip'), 'subnet': subnet_cidr, 'class': address_class(entry),
+    return {'ip': entry.get('ip'), 'subnet': subnet_cidr, 'class': address_class(entry, mac),
             'alloc_type': entry.get('alloc_type'), 'alloc_type_name': alloc.MAAS_NAMES.get(entry.get('alloc_type')),
-            'owner': entry.get('user'), 'mac': entry.get('mac_address') or entry.get('mac'),
+            'owner': entry.get('user'), 'mac': mac,
             'node': {'system_id': node.get('system_id'), 'hostname': node.get('hostname'),
                      'node_type': node.get('node_type'), 'interface': node.get('via')} if node else None,
-            'dns_name': entry.get('hostname') or entry.get('dns_name'),
+            'dns_name': (context.get('dns_names') or {}).get(entry.get('ip')),
             'created': created.isoformat() if created else None, 'updated': updated.isoformat() if updated else None}
 
 
@@ -99,7 +119,7 @@ def findings_for(record, context):
 
 def subnet_usage(cidr, entries, context):
     """(records, totals per class, findings) of one subnet's ``op=ip_addresses`` answer."""
-    records = [usage_record(e, cidr) for e in entries if isinstance(e, dict) and e.get('ip')]
+    records = [usage_record(e, cidr, context) for e in entries if isinstance(e, dict) and e.get('ip')]
     totals = {}
     for record in records:
         totals[record['class']] = totals.get(record['class'], 0) + 1

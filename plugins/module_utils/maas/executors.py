@@ -57,7 +57,8 @@ class AddressExecutor(StepExecutor):
         else:
             if finder.mac:
                 form['mac'] = finder.mac
-            self.learned['address'] = finder.reserved_record(self.conn.post('ipaddresses/', op='reserve', **form))
+            self.learned['address'] = finder.reserved_record(self.conn.post('ipaddresses/', op='reserve', **form),
+                                                             params.get('hostname'))
 
     def do_release(self, found):
         params = self.finder.params

@@ -9,40 +9,42 @@ __metaclass__ = type
 
 import copy
 import json
-import re
 
-from kvmnet_lab.maas_double.answers import NOT_ADMIN
+from kvmnet_lab.maas_double import render
+from kvmnet_lab.maas_double.answers import NOT_ADMIN, first
 from kvmnet_lab.maas_double.captures import capture
 
-
-def machines_route(state, method, path, query, form, user):
-    """machines/ and machines/<system_id>/, as MAAS answers them. ``form``: {field: [values]}."""
-    if path == 'machines/':
-        if method == 'GET':
-            wanted = query.get('mac_address', '').lower()
-            return 200, [m for m in state.machines.values()
-                         if not wanted or wanted in [i['mac_address'] for i in m['interface_set']]]
-        if method == 'POST':
-            return enlist(state, form, user)
-        return 405, 'Method not allowed'
-    match = re.match(r'^machines/([^/]+)/$', path)
-    machine = state.machines.get(match.group(1)) if match else None
-    if machine is None:
-        return 404, 'No Machine matches the given query.'
-    if not user.get('is_superuser') and (method != 'GET' or query.get('op') == 'power_parameters'):
-        return 403, NOT_ADMIN
-    if method == 'GET':
-        return (200, state.power[machine['system_id']]) if query.get('op') == 'power_parameters' else (200, machine)
-    if method == 'PUT':
-        _update(state, machine, form)
-        return 200, machine
-    if method == 'DELETE':
-        del state.machines[machine['system_id']]
-        return 204, ''
-    return 405, 'Method not allowed'
+NO_MACHINE = 'No Machine matches the given query.'
 
 
-def enlist(state, form, user):
+def listing(state, args, query, form, user):  # pylint: disable=unused-argument
+    wanted = query.get('mac_address', '').lower()
+    return 200, [m for m in state.machines.values()
+                 if not wanted or wanted in [i['mac_address'] for i in m['interface_set']]]
+
+
+def new_machine(state, system_id, hostname, macs, status_name=None):
+    """A machine as MAAS's machines-create answer has one (system_id, hostname, its MACs, its status - by default the
+    capture's: a machine an administrator adds is commissioned), also a node (nodes/, nodes/<system_id>/interfaces/)
+    as in MAAS."""
+    machine = capture('machines', 'machines-create')
+    template = machine['interface_set'][0]
+    interfaces = [dict(copy.deepcopy(template), name='eth%d' % i, mac_address=mac, id=500 + i, system_id=system_id)
+                  for i, mac in enumerate(macs)]
+    machine.update(system_id=system_id, hostname=hostname, fqdn='%s.maas' % hostname,
+                   status_name=status_name or machine['status_name'], interface_set=interfaces)
+    machine['boot_interface'] = copy.deepcopy(machine['interface_set'][0]) if macs else machine['boot_interface']
+    state.machines[system_id] = machine
+    state.power.setdefault(system_id, {})
+    if system_id not in state.hostnames:
+        vlan = state.fabrics[0]['vlans'][0]
+        state.hostnames[system_id] = (hostname, 0)
+        state.interfaces[system_id] = [render.interface_record(system_id, 500 + i, 'eth%d' % i, mac, vlan)
+                                       for i, mac in enumerate(macs)]
+    return machine
+
+
+def enlist(state, args, query, form, user):  # pylint: disable=unused-argument
     if not user.get('is_superuser'):
         return 403, NOT_ADMIN
     macs = [m.lower() for m in form.get('mac_addresses', [])]
@@ -53,14 +55,8 @@ def enlist(state, form, user):
         if set(macs) & set(i['mac_address'] for i in machine['interface_set']):
             return 400, json.dumps({'mac_addresses': ['One or more MAC addresses is invalid. (Node with this MAC '
                                                       'address already exists.)']})
-    machine = capture('machines-create', 'machines-create')
-    machine['system_id'] = 'm%05d' % (len(state.machines) + 1)
-    template = machine['interface_set'][0]
-    machine['interface_set'] = [dict(copy.deepcopy(template), name='eth%d' % i, mac_address=mac, id=500 + i)
-                                for i, mac in enumerate(macs)]
-    machine['boot_interface'] = copy.deepcopy(machine['interface_set'][0])
-    state.machines[machine['system_id']] = machine
-    state.power[machine['system_id']] = {}
+    system_id = 'm%05d' % (len([s for s in state.machines if s.startswith('m0')]) + 1)
+    machine = new_machine(state, system_id, first(form, 'hostname') or system_id, macs)
     _update(state, machine, form)
     return 200, machine
 
@@ -68,8 +64,48 @@ def enlist(state, form, user):
 def _update(state, machine, form):
     for key in ('hostname', 'architecture', 'power_type'):
         if key in form:
-            machine[key] = form[key][0]
+            machine[key] = first(form, key)
     machine['fqdn'] = '%s.maas' % machine['hostname']
-    for key, values in form.items():
+    state.hostnames[machine['system_id']] = (machine['hostname'], 0)
+    for key in form:
         if key.startswith('power_parameters_'):
-            state.power[machine['system_id']][key[len('power_parameters_'):]] = values[0]
+            state.power[machine['system_id']][key[len('power_parameters_'):]] = first(form, key)
+
+
+def _machine(state, args):
+    return state.machines.get(args['system_id'])
+
+
+def read(state, args, query, form, user):  # pylint: disable=unused-argument
+    machine = _machine(state, args)
+    return (200, machine) if machine else (404, NO_MACHINE)
+
+
+def power_parameters(state, args, query, form, user):  # pylint: disable=unused-argument
+    machine = _machine(state, args)
+    if machine is None:
+        return 404, NO_MACHINE
+    if not user.get('is_superuser'):
+        return 403, NOT_ADMIN
+    return 200, state.power[machine['system_id']]
+
+
+def update(state, args, query, form, user):  # pylint: disable=unused-argument
+    machine = _machine(state, args)
+    if machine is None:
+        return 404, NO_MACHINE
+    if not user.get('is_superuser'):
+        return 403, NOT_ADMIN
+    _update(state, machine, form)
+    return 200, machine
+
+
+def delete(state, args, query, form, user):  # pylint: disable=unused-argument
+    machine = _machine(state, args)
+    if machine is None:
+        return 404, NO_MACHINE
+    if not user.get('is_superuser'):
+        return 403, NOT_ADMIN
+    for table in (state.machines, state.hostnames, state.interfaces, state.power):
+        table.pop(machine['system_id'], None)
+    return 204, ''

@@ -40,10 +40,9 @@ def region():
     reserve(state, 'bob', '172.16.1.21', mac='52:54:00:00:00:21')                                # owner gone
     reserve(state, 'admin', '172.16.1.120', mac='52:54:00:00:01:20')                             # static in dynamic
     del state.users['d:e:f']
-    state.addresses[subnet['id']].append({'ip': '172.16.1.22', 'alloc_type': 1, 'created': 'Tue, 27 Nov. 2018 18:06:19',
-                                          'updated': 'Tue, 27 Nov. 2018 18:06:19',
-                                          'node_summary': {'system_id': 'gone01', 'node_type': 0, 'hostname': 'gone',
-                                                           'via': 'eth0'}})                      # node gone
+    state.add_node('gone01', 'gone', [('eth0', 'physical', 5001, [], [('172.16.1.22', 1)])])   # node gone:
+    for table in (state.machines, state.hostnames, state.interfaces):                            # its address
+        del table['gone01']                                                                      # stays behind
     with maas_double.serving(state) as server:
         yield server
 
@@ -56,6 +55,6 @@ def test_maas_ip_usage_info(monkeypatch, region, case):
         assert sorted([f['ip'], f['kind']] for f in result['findings']) == case['findings']
         by_ip = dict((a['ip'], a) for a in result['addresses'])
         assert by_ip['172.16.1.13']['class'] == 'nic' and by_ip['172.16.1.13']['owner'] == 'admin'
-        assert by_ip['172.16.1.10']['node']['hostname'] == 'live01' and by_ip['172.16.1.12']['dns_name'] == 'vip-web'
+        assert by_ip['172.16.1.10']['node']['hostname'] == 'live01' and by_ip['172.16.1.12']['dns_name'] == 'vip-web.maas'
         # 254 hosts - gateway - 51 in the dynamic range - 11 in MAAS's captured reserved range - 8 outside
         assert result['free']['172.16.1.0/24'] == 254 - 1 - 51 - 11 - 8

@@ -15,6 +15,11 @@ NOW = datetime.datetime(2026, 11, 22, 12, 0, 0)
 OLD, NEW = 'Tue, 27 Nov. 2018 18:06:19', 'Sun, 22 Nov. 2026 08:00:00'
 
 
+# MAAS's op=ip_addresses names neither a reservation's MAC nor its DNS name: they come from ipaddresses/ rows
+# and dnsresources/ (reservation_macs, dns_names), planted here beside the entries.
+MACS, NAMES = {}, {}
+
+
 def entry(ip, alloc_type, created=NEW, user=None, node=None, mac=None, hostname=None):
     record = {'ip': ip, 'alloc_type': alloc_type, 'created': created, 'updated': created}
     if user:
@@ -22,9 +27,9 @@ def entry(ip, alloc_type, created=NEW, user=None, node=None, mac=None, hostname=
     if node:
         record['node_summary'] = {'system_id': node, 'node_type': 0, 'hostname': 'host-' + node, 'via': 'eth0'}
     if mac:
-        record['mac_address'] = mac
+        MACS[ip] = mac
     if hostname:
-        record['hostname'] = hostname
+        NAMES[ip] = hostname + '.maas'
     return record
 
 
@@ -34,7 +39,8 @@ def context():
                       'idle01': {'status_name': 'Ready', 'released': NOW - datetime.timedelta(days=90)},
                       'fresh01': {'status_name': 'Ready', 'released': NOW - datetime.timedelta(days=2)}},
             'ranges': [{'type': 'dynamic', 'start_ip': '198.51.100.100', 'end_ip': '198.51.100.199'},
-                       {'type': 'reserved', 'start_ip': '198.51.100.200', 'end_ip': '198.51.100.210'}]}
+                       {'type': 'reserved', 'start_ip': '198.51.100.200', 'end_ip': '198.51.100.210'}],
+            'macs': MACS, 'dns_names': NAMES}
 
 
 def test_maas_times_read_as_iso():
@@ -68,6 +74,7 @@ def test_exactly_the_planted_leaks_are_reported():
     assert totals == {'sticky': 4, 'floating': 3, 'nic': 3, 'dhcp': 1}
     by_ip = dict((r['ip'], r) for r in records)
     assert by_ip['198.51.100.13']['class'] == 'nic' and by_ip['198.51.100.13']['alloc_type_name'] == 'USER_RESERVED'
+    assert by_ip['198.51.100.13']['mac'] == '52:54:00:00:00:13' and by_ip['198.51.100.12']['dns_name'] == 'vip-web.maas'
     assert by_ip['198.51.100.10']['node'] == {'system_id': 'live01', 'hostname': 'host-live01', 'node_type': 0,
                                               'interface': 'eth0'}
     assert by_ip['198.51.100.20']['created'] == '2018-11-27T18:06:19'
@@ -82,3 +89,14 @@ def test_the_captured_answer_reads(fixture_json):
     records, totals, findings = usage.subnet_usage('172.16.2.0/24', entries, ctx)
     assert totals == {'sticky': len(entries)} and findings == []
     assert records[0]['alloc_type_name'] == 'STICKY' and records[0]['created'] == '2018-11-27T18:06:19'
+
+
+def test_macs_and_names_come_from_the_rows_and_resources_maas_gives(fixture_json):
+    row = fixture_json('maas/maas-api-examples-ipaddresses.json')['ipaddresses-read'][0]
+    assert usage.reservation_macs([row]) == {}                              # the capture is bound to no MAC
+    row['interface_set'] = [{'mac_address': '52:54:00:AB:00:01', 'type': 'unknown'}]
+    assert usage.reservation_macs([row]) == {'172.16.1.234': '52:54:00:ab:00:01'}
+    resources = fixture_json('maas/maas-api-examples-dnsresources.json')['dnsresources-read']
+    assert usage.dns_names(resources) == {}                                # its ip_addresses is null
+    resources[0]['ip_addresses'] = [row]
+    assert usage.dns_names(resources) == {'172.16.1.234': 'divine-buck.ubnt'}

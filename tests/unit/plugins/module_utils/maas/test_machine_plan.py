@@ -29,7 +29,7 @@ def params(**given):
 
 @pytest.fixture
 def machine(fixture_json):
-    found = fixture_json('maas/maas-api-examples-machines-create.json')['machines-create']
+    found = fixture_json('maas/maas-api-examples-machines.json')['machines-create']
     found.update(hostname='node01', architecture='amd64/generic', power_type='virsh')
     found['interface_set'][0]['mac_address'] = MAC
     return found
