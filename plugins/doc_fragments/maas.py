@@ -14,8 +14,10 @@ class ModuleDocFragment(object):
 options:
   url:
     description:
-      - The MAAS region, as users write it - C(http://maas.example.com:5240/MAAS); C(/api/2.0/) may be added
-        or left out.
+      - The MAAS region, as users write it - C(https://maas.example.com:5443/MAAS) (its HTTPS endpoint) or
+        C(http://maas.example.com:5240/MAAS); C(/api/2.0/) may be added or left out.
+      - Every request carries the API key's token secret (OAuth PLAINTEXT) - over C(http://) to another machine
+        unencrypted, which the module warns about. Redirects are never followed.
       - Default - the C(MAAS_URL) environment variable.
     type: str
     required: true

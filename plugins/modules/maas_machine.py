@@ -76,7 +76,7 @@ EXAMPLES = r'''
 
 - name: Enlist it in MAAS
   kvmnet.netboot.maas_machine:
-    url: http://maas.example.com:5240/MAAS
+    url: https://maas.example.com:5443/MAAS
     api_key: "{{ maas_api_key }}"
     hostname: node01
     mac_addresses: ["{{ vm.pxe_mac }}"]

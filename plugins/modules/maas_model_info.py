@@ -47,7 +47,7 @@ author:
 EXAMPLES = r'''
 - name: The provisioner's model, from MAAS
   kvmnet.netboot.maas_model_info:
-    url: http://maas.example.com:5240/MAAS
+    url: https://maas.example.com:5443/MAAS
     api_key: "{{ maas_api_key }}"
   register: maas
 
@@ -58,7 +58,7 @@ EXAMPLES = r'''
 - name: Every MAAS module with the same region (MAAS_URL and MAAS_API_KEY work too)
   module_defaults:
     group/kvmnet.netboot.maas:
-      url: http://maas.example.com:5240/MAAS
+      url: https://maas.example.com:5443/MAAS
       api_key: "{{ maas_api_key }}"
   block:
     - kvmnet.netboot.maas_model_info:
