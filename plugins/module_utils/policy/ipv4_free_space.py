@@ -102,22 +102,20 @@ def count_free(network, ranges, points):
 
 
 def taken_points(gateway, dns_servers, allocated):
-    """The addresses of an IPv4 subnet taken one by one - its gateway, its DNS servers (MAAS gives them to
-    every host, so they are not free) and the allocated ones - as integers; IPv6 entries are left out.
-    ValueError((field, position, text)) names the first that is not an address."""
-    fields = [('gateway_ip', [gateway] if gateway else []), ('dns_servers', dns_servers or []),
-              ('allocated_ips', allocated or [])]
-    texts, where = [], []
-    for field, values in fields:
-        for position, value in enumerate(values):
-            if family(value) == 4:
-                texts.append(str(value))
-                where.append((field, position))
+    """The addresses of an IPv4 subnet taken one by one - its gateway, its IPv4 DNS servers (MAAS gives them to
+    every host, so they are not free) and the allocated ones - as integers, in one pass over the (possibly
+    million) allocated addresses. ValueError((field, position, text)) names the first that is not an IPv4
+    address."""
+    head = [('gateway_ip', 0, str(gateway))] if gateway else []
+    head += [('dns_servers', i, str(d)) for i, d in enumerate(dns_servers or []) if family(d) == 4]
+    allocated = allocated if isinstance(allocated, list) else list(allocated or [])
     try:
-        return ipv4_array(texts)
+        return ipv4_array([text for dummy, dummy2, text in head] + allocated)
     except ValueError as exc:
-        index, text = exc.args
-        raise ValueError(*(where[index] + (text,)))
+        position, text = exc.args
+        if position < len(head):
+            raise ValueError(head[position][0], head[position][1], text)
+        raise ValueError('allocated_ips', position - len(head), text)
 
 
 def free_ipv4(network, ranges, gateway, dns_servers, allocated):
