@@ -51,29 +51,31 @@ def libvirt_info(conn):
     }
 
 
+def read_or_gone(read):
+    """``read()``, or None when the domain or network it reads was removed since it was listed (undefined by
+    someone else meanwhile): a host where VMs come and go is read as it is at that moment, not failed."""
+    try:
+        return read()
+    except libvirt.libvirtError as exc:
+        if exc.get_error_code() in (libvirt.VIR_ERR_NO_DOMAIN, libvirt.VIR_ERR_NO_NETWORK):
+            return None
+        raise
+
+
 def raw_networks(conn):
-    result = []
-    for net in conn.listAllNetworks(0):
-        result.append(RawNetwork(
-            xml=net.XMLDesc(0),
-            active=bool(net.isActive()),
-            persistent=bool(net.isPersistent()),
-            autostart=bool(net.autostart()),
-        ))
-    return result
+    records = (read_or_gone(lambda net=net: RawNetwork(xml=net.XMLDesc(0), active=bool(net.isActive()),
+                                                       persistent=bool(net.isPersistent()),
+                                                       autostart=bool(net.autostart())))
+               for net in conn.listAllNetworks(0))
+    return [r for r in records if r is not None]
 
 
 def raw_domains(conn):
-    result = []
-    for dom in conn.listAllDomains(0):
-        state = dom.state()[0]
-        result.append(RawDomain(
-            xml=dom.XMLDesc(0),
-            state=state_word(state),
-            persistent=bool(dom.isPersistent()),
-            autostart=bool(dom.autostart()),
-        ))
-    return result
+    records = (read_or_gone(lambda dom=dom: RawDomain(xml=dom.XMLDesc(0), state=state_word(dom.state()[0]),
+                                                      persistent=bool(dom.isPersistent()),
+                                                      autostart=bool(dom.autostart())))
+               for dom in conn.listAllDomains(0))
+    return [r for r in records if r is not None]
 
 
 def error_message(exc):

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import sysfs
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt import domain_render
-from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none
+from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none, read_or_gone
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_events import state_word
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.domain_xml import parse_domain_xml
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.network_plan import NetworkFound, planned_network
@@ -41,8 +41,12 @@ def network_summary(net):
 
 def domains_on_network(conn, name):
     """The running domains with a NIC on libvirt network ``name``, sorted."""
-    return sorted(dom.name() for dom in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE)
-                  if any(i['network'] == name for i in parse_domain_xml(dom.XMLDesc(0))['interfaces']))
+    found = []
+    for dom in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE):
+        xml = read_or_gone(lambda dom=dom: dom.XMLDesc(0))
+        if xml is not None and any(i['network'] == name for i in parse_domain_xml(xml)['interfaces']):
+            found.append(dom.name())
+    return sorted(found)
 
 
 def pool_found(pool):
@@ -116,9 +120,10 @@ def identities_in_use(conn, own_name):
     """
     macs, taps, own = set(), set(), set()
     for dom in conn.listAllDomains(0):
-        flags = [0, libvirt.VIR_DOMAIN_XML_INACTIVE] if dom.isActive() else [0]
-        for flag in flags:
-            for mac, target in domain_render.interfaces_of(dom.XMLDesc(flag)):
+        xmls = read_or_gone(lambda dom=dom: [dom.XMLDesc(flag) for flag in (
+            [0, libvirt.VIR_DOMAIN_XML_INACTIVE] if dom.isActive() else [0])])
+        for xml in xmls or []:  # a domain undefined since it was listed uses nothing any more
+            for mac, target in domain_render.interfaces_of(xml):
                 if dom.name() == own_name:
                     own.update(x for x in (mac, target) if x)
                     continue
