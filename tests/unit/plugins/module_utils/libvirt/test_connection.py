@@ -61,4 +61,4 @@ def test_another_error_still_fails(conn):
         raise error
     with pytest.raises(libvirt.libvirtError):
         connection.read_or_gone(refused)
-    assert connection.read_or_gone(lambda: dom.name()) == 'test'
+    assert connection.read_or_gone(dom.name) == 'test'
