@@ -2,14 +2,16 @@
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Shell (reaches libvirt through libvirt.connection): the executors that carry out the plans of
-libvirt.network_plan, libvirt.pool_plan and vm.compose_plan, one ``do_<action>`` per step."""
+"""Shell (reaches libvirt through libvirt.connection, and polkit's rules directory): the executors that carry out
+the plans of libvirt.network_plan, libvirt.pool_plan, vm.compose_plan and libvirt.power_grant_plan, one
+``do_<action>`` per step."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import os
+import tempfile
 import time
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.common.steps import StepExecutor
@@ -148,3 +150,43 @@ class DomainExecutor(StepExecutor):
             self.conn.storagePoolLookupByName(pool_name).storageVolLookupByName(volume).delete(0)
         except libvirt.libvirtError as exc:
             self.module.warn('could not delete volume %s/%s: %s' % (pool_name, volume, error_message(exc)))
+
+
+class PowerGrantExecutor(StepExecutor):
+    """libvirt.power_grant_plan's steps: polkit rule files in ``rules_dir`` (polkitd reads them again when they
+    change), written whole through a temporary file and the module's atomic move, mode 0644."""
+
+    def __init__(self, module, rules_dir):
+        super(PowerGrantExecutor, self).__init__(module, None)
+        self.rules_dir = rules_dir
+
+    def do_write(self, name_and_content):
+        name, content = name_and_content
+        tmp = None
+        try:
+            if not os.path.isdir(self.rules_dir):
+                os.makedirs(self.rules_dir, 0o755)
+            fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, dir=self.rules_dir)
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(content)
+            os.chmod(tmp, 0o644)
+        except OSError as exc:
+            self._discard(tmp)
+            raise StepRefused('could not write polkit rule %s in %s: %s' % (name, self.rules_dir, exc))
+        try:
+            self.module.atomic_move(tmp, os.path.join(self.rules_dir, name))
+        finally:
+            self._discard(tmp)
+
+    def do_remove(self, name):
+        path = os.path.join(self.rules_dir, name)
+        try:
+            if os.path.lexists(path):
+                os.unlink(path)
+        except OSError as exc:
+            raise StepRefused('could not remove polkit rule %s: %s' % (path, exc))
+
+    @staticmethod
+    def _discard(tmp):
+        if tmp and os.path.lexists(tmp):
+            os.unlink(tmp)

@@ -36,8 +36,8 @@ from ansible.module_utils import basic
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.host import lock
 from ansible_collections.kvmnet.netboot.plugins.modules import (
-    kvm_attachment_select, kvm_host_bridge, kvm_libvirt_network, kvm_network_facts, kvm_storage_pool, kvm_vm_compose,
-    maas_ip_address, maas_ip_usage_info, maas_machine, maas_model_info)
+    kvm_attachment_select, kvm_host_bridge, kvm_libvirt_network, kvm_network_facts, kvm_power_grant, kvm_storage_pool,
+    kvm_vm_compose, maas_ip_address, maas_ip_usage_info, maas_machine, maas_model_info)
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules import module_harness
 from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.test_kvm_host_bridge import (
     FastTime, RecordingWatchdog)
@@ -49,11 +49,12 @@ ADMIN_KEY = 'Qx7uTnE4YRfpWw2kFq:Ld8GgVYbkCm3aHpR5s:unitsecret'
 MODULES = {
     'kvm_attachment_select': kvm_attachment_select, 'kvm_host_bridge': kvm_host_bridge,
     'kvm_libvirt_network': kvm_libvirt_network, 'kvm_network_facts': kvm_network_facts,
+    'kvm_power_grant': kvm_power_grant,
     'kvm_storage_pool': kvm_storage_pool, 'kvm_vm_compose': kvm_vm_compose, 'maas_ip_address': maas_ip_address,
     'maas_ip_usage_info': maas_ip_usage_info, 'maas_machine': maas_machine, 'maas_model_info': maas_model_info,
 }
 # Options kept as the base case has them: the MAAS double's address, and what would reach this machine.
-PINNED = {'url', 'uri', 'backend'}
+PINNED = {'url', 'uri', 'backend', 'rules_dir'}
 
 STRINGS = ['', ' ', 'x' * 300, 'a\nb', 'vm1\n', '\x01', 'pc\x01q35', '\u2603', '../../etc/passwd', '-rf',
            '$(reboot)', '*', 'nan', 'inf', '0', '-1', 'None', 'relative/dir', '/', 'a b', '%s', '{{ x }}']
@@ -123,7 +124,7 @@ class Sandbox(object):
         monkeypatch.setattr(os, 'fork', self.refuse_fork)
 
     def check(self, path):
-        path = os.path.abspath(str(path))
+        path = os.path.abspath(os.fsdecode(path))  # atomic_move hands bytes
         if not path.startswith(self.scratch + os.sep):
             raise PermissionError(errno.EACCES, 'the fuzz sandbox refuses writing here', path)
         if not path.endswith('.lock'):
@@ -183,6 +184,8 @@ def run_one(name, case, fuzzed, check, tmp_path, region):
             args['backend'] = 'iproute2'
             patch.setattr(kvm_host_bridge, 'watchdog', RecordingWatchdog())
             patch.setattr(kvm_host_bridge, 'time', FastTime())
+        if name == 'kvm_power_grant':
+            args['rules_dir'] = str(tmp_path / 'rules.d')
         if name == 'kvm_vm_compose':
             patch.setattr(kvm_vm_compose, 'domain_type_for', lambda requested: 'qemu')
             args.setdefault('power_address_host', '198.51.100.10')
