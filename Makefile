@@ -99,7 +99,8 @@ bench: deps libvirt collection peers
 	$(PY) benchmarks/compose_scale.py
 	$(PY) benchmarks/maas_model_scale.py
 
-# Molecule scenarios (extensions/molecule) against this machine. libvirt_host and maas_bridge run
+# Molecule scenarios (extensions/molecule) against this machine (maas_power_access last: it turns libvirtd's
+# polkit access driver on and off, restarting libvirtd each time). libvirt_host and maas_bridge run
 # inside a network namespace of their own: the bridge netfilter sysctls are per namespace, and the
 # bridge is built over a NIC of that namespace, so the machine's links, routes and sysctls stay as they are.
 MOLECULE_NS := kvmnt-molecule
@@ -110,7 +111,7 @@ molecule: collection libvirt
 	  { rc=0; cd $(COLL) && { molecule reset -s $$s >/dev/null 2>&1 || true; }; \
 	    ip netns exec $(MOLECULE_NS) molecule test -s $$s || rc=$$?; \
 	    ip netns del $(MOLECULE_NS); [ $$rc = 0 ] || exit $$rc; }; done
-	cd $(COLL) && for s in libvirt_netboot_networks compose nic_hooks; do \
+	cd $(COLL) && for s in libvirt_netboot_networks compose nic_hooks maas_power_access; do \
 	  { molecule reset -s $$s >/dev/null 2>&1 || true; } && molecule test -s $$s || exit 1; done
 
 build: collection

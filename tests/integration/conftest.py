@@ -19,9 +19,30 @@ def pytest_sessionstart(session):  # pylint: disable=unused-argument
         pytest.exit('integration tests need root (network namespaces, libvirt qemu:///system)', returncode=1)
 
 
+class ReconnectingLibvirt(object):
+    """The session's libvirt connection, opened again when libvirtd restarted under it (the role maas_power_access
+    restarts it when it turns libvirt's access driver on or off: the demo test does)."""
+
+    def __init__(self):
+        self._conn = lab.libvirt_conn()
+
+    def reopen(self):
+        """A new connection (after a test restarted libvirtd: the old one fails with "Broken pipe")."""
+        try:
+            self._conn.close()
+        except Exception:  # pylint: disable=broad-except
+            pass
+        self._conn = lab.libvirt_conn()
+
+    def __getattr__(self, name):
+        if not self._conn.isAlive():
+            self._conn = lab.libvirt_conn()
+        return getattr(self._conn, name)
+
+
 @pytest.fixture(scope='session')
 def libvirt_conn():
-    conn = lab.libvirt_conn()
+    conn = ReconnectingLibvirt()
     migration_lab.HostB().down()  # a crashed run's second libvirtd
     lab.remove_stale_libvirt(conn)
     lab.remove_stale_netns()

@@ -61,11 +61,15 @@ def libvirt_conn():
 
 def remove_stale_libvirt(conn):
     """Destroy and undefine every lab domain and network a crashed run left behind."""
+    import libvirt  # pylint: disable=import-outside-toplevel
     for thing in conn.listAllDomains(0) + conn.listAllNetworks(0):
         if thing.name().startswith(LAB_PREFIX):
             if thing.isActive():
                 thing.destroy()
-            if thing.isPersistent():
+            if thing.isPersistent() and isinstance(thing, libvirt.virDomain):
+                # a UEFI domain keeps an NVRAM file, which a plain undefine refuses to leave behind
+                thing.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM | libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+            elif thing.isPersistent():
                 thing.undefine()
 
 

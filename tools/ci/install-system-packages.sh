@@ -8,6 +8,9 @@ packages=(
   python3-libvirt python3-lxml python3-netaddr
   # the real consumers of the persisted bridge files, for the reboot tests (run in namespaces only)
   systemd network-manager dbus ifupdown isc-dhcp-client bridge-utils
+  # MAAS's power path: a real sshd (started by the tests, on their own addresses), polkit for libvirt's access
+  # driver, the virsh client the rack runs, netcat for hosts without virt-ssh-helper; UEFI firmware for the demo
+  openssh-server openssh-client polkitd netcat-openbsd ovmf
 )
 if [ "$(id -u)" != 0 ]; then
   echo "install-system-packages: run as root (apt-get is needed)" >&2

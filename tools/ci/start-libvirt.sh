@@ -3,6 +3,10 @@
 # systemd (CI containers); never starts libvirt's packaged `default` network (192.168.122.0/24), and never
 # changes its definition or its autostart flag.
 #
+# Without systemd the system D-Bus and polkitd are started first: a libvirtd started before the bus keeps
+# failing with "Unable to get system bus connection" (so one that runs without it is restarted), and
+# libvirt's polkit access driver (role maas_power_access) asks polkitd over the bus.
+#
 # libvirt autostarts networks once per boot: when /run/libvirt/network/autostarted exists, a starting
 # daemon skips them. Creating that marker before the first start keeps `default` down this boot while its
 # autostart flag stays as it is; every other network set to autostart is then started here.
@@ -17,6 +21,31 @@ if [ -c /dev/kvm ] && getent group kvm >/dev/null && [ "$(stat -c %G:%a /dev/kvm
   echo "libvirt: /dev/kvm -> root:kvm 0660 (as udev's rule sets it)"
   chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
 fi
+systemd=""
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then systemd=1; fi
+bus_started=""
+if [ -z "$systemd" ]; then
+  if [ ! -S /run/dbus/system_bus_socket ]; then
+    mkdir -p /run/dbus
+    rm -f /run/dbus/pid
+    dbus-daemon --system --fork
+    for _ in $(seq 1 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+    echo "libvirt: started the system D-Bus"
+    bus_started=1
+  fi
+  if ! pgrep -x polkitd >/dev/null; then
+    setsid /usr/lib/polkit-1/polkitd --no-debug </dev/null >/dev/null 2>&1 &
+    for _ in $(seq 1 50); do pgrep -x polkitd >/dev/null && break; sleep 0.1; done
+    echo "libvirt: started polkitd"
+  fi
+  # a libvirtd this script started before the bus was there cannot reach polkit until it starts again
+  if [ -n "$bus_started" ] && [ -s /run/libvirtd.pid ] && kill -0 "$(cat /run/libvirtd.pid)" 2>/dev/null; then
+    pid=$(cat /run/libvirtd.pid)
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "libvirt: restarting libvirtd, which ran without the system bus"
+  fi
+fi
 if virsh -c "$uri" version >/dev/null 2>&1; then
   echo "libvirt: already answering on $uri"
   exit 0
@@ -27,7 +56,7 @@ if [ ! -e "$autostarted" ] && { [ -L "$autostart_link" ] || [ -e "$autostart_lin
   touch "$autostarted"
   held_back=1
 fi
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+if [ -n "$systemd" ]; then
   systemctl start virtlogd.socket libvirtd.socket 2>/dev/null || systemctl start libvirtd || true
 fi
 if ! virsh -c "$uri" version >/dev/null 2>&1; then
