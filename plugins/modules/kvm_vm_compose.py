@@ -188,8 +188,16 @@ options:
   power_address:
     description:
       - C(power_address) reported for MAAS's virsh power driver.
-      - Default - O(uri) when it is remote, else C(qemu+ssh://root@<power_address_host>/system).
+      - Default - C(qemu+ssh://<power_user>@<host>/system), the host being that of O(uri) when it is remote, else
+        O(power_address_host).
     type: str
+  power_user:
+    description:
+      - The user MAAS's virsh driver logs in as, for the default O(power_address) - the one the role
+        C(kvmnet.netboot.maas_power_access) makes, which may only read the state of, start and stop the domains
+        granted to it (M(kvmnet.netboot.kvm_power_grant)). Never root by default.
+    type: str
+    default: kvmnet-power
   power_address_host:
     description:
       - The address MAAS reaches this host at, for the default O(power_address).
@@ -273,10 +281,12 @@ restart_required:
   type: bool
 maas:
   description: What MAAS needs to enlist the VM with the virsh power driver - C(power_type) (C(virsh)),
-    C(power_parameters) (C(power_address), C(power_id)) and C(pxe_mac_address).
+    C(power_parameters) (C(power_address), C(power_id) - the domain's UUID, which a rename keeps and the power
+    user's grant names; null in check mode for a VM not defined yet) and C(pxe_mac_address).
   returned: unless state is absent
   type: dict
-  sample: {power_type: virsh, power_parameters: {power_address: "qemu+ssh://root@198.51.100.10/system", power_id: node01},
+  sample: {power_type: virsh, power_parameters: {power_address: "qemu+ssh://kvmnet-power@198.51.100.10/system",
+                                                 power_id: 6695eb01-f6a4-8304-79aa-97f2502e193f},
            pxe_mac_address: "52:54:00:1c:9a:03"}
 created_volumes:
   description: The volumes created for the VM's disks, as C(pool/volume) (that would be, in check mode).
@@ -305,7 +315,8 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.ansible_glu
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.connection import libvirt, lookup_or_none
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.executors import DomainExecutor
 from ansible_collections.kvmnet.netboot.plugins.module_utils.libvirt.uri import is_local_uri
-from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import power_address, power_details
+from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import (
+    power_address, power_details, power_host_problem, power_user_problem)
 from ansible_collections.kvmnet.netboot.plugins.module_utils.nic_hooks.installation import HOOK_PATH, SETTINGS_PATH, routed_nic_warnings
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.compose_plan import POWER_ACTIONS, STATES, compose_outcome, plan_compose, plan_removal
 from ansible_collections.kvmnet.netboot.plugins.module_utils.vm.identity import IdentityConflict, nic_identities
@@ -348,6 +359,7 @@ ARGUMENT_SPEC = dict(
     remove_storage=dict(type='bool', default=False),
     start_timeout=dict(type='int', default=30),
     power_address=dict(type='str'),
+    power_user=dict(type='str', default='kvmnet-power'),
     power_address_host=dict(type='str'),
 )
 
@@ -415,11 +427,11 @@ def compose(module, conn, spec):
         xml, running = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), running_now
     address = power_address(module.params['power_address'], module.params['uri'],
                             None if module.params['power_address'] or not is_local_uri(module.params['uri'])
-                            else power_host(module, conn))
+                            else power_host(module, conn), module.params['power_user'])
     domain = {'name': spec.name, 'uuid': dom.UUIDString() if dom is not None else None,
               'state': inventory.domain_state(dom)}
     result.update(compose_outcome(spec, xml, dom.XMLDesc(0) if running and running_now else xml, domain,
-                                  (running, running_now), lambda pxe_mac: power_details(pxe_mac, address, spec.name)))
+                                  (running, running_now), lambda pxe_mac: power_details(pxe_mac, address, domain['uuid'])))
     return result
 
 
@@ -429,6 +441,10 @@ def check_option_combinations(module):
         module.fail_json(msg='remove_storage only applies to state absent (state is %s); drop it' % params['state'])
     if params['recreate'] and params['state'] == 'absent':
         module.fail_json(msg='recreate does not apply to state absent; drop it')
+    problem = power_user_problem(params['power_user']) or (
+        power_host_problem(params['power_address_host']) if params['power_address_host'] else None)
+    if problem:
+        module.fail_json(msg=problem)
 
 
 def warn_about_routed_nics(module, spec):

@@ -39,11 +39,14 @@ options:
     type: str
     default: virsh
   power_address:
-    description: The libvirt URI MAAS powers the VM through, for example C(qemu+ssh://root@198.51.100.10/system)
-      (C(maas.power_parameters.power_address) of M(kvmnet.netboot.kvm_vm_compose)).
+    description: The libvirt URI MAAS powers the VM through, for example
+      C(qemu+ssh://kvmnet-power@198.51.100.10/system) (C(maas.power_parameters.power_address) of
+      M(kvmnet.netboot.kvm_vm_compose)) - the power user of the role C(kvmnet.netboot.maas_power_access), never
+      root. No query string (MAAS refuses one).
     type: str
   power_id:
-    description: The libvirt domain name.
+    description: The libvirt domain - its UUID (C(maas.power_parameters.power_id) of M(kvmnet.netboot.kvm_vm_compose)),
+      or its name.
     type: str
   power_password:
     description: The password for the power address, when it needs one.

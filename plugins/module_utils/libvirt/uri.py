@@ -8,7 +8,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from urllib.parse import urlsplit
+
 
 def is_local_uri(uri):
     """True for a libvirt URI of this host (``qemu:///system``), false for ``qemu+ssh://host/system``."""
     return '//' in uri and uri.split('//', 1)[1].startswith('/')
+
+
+def uri_host(uri):
+    """The host of a remote libvirt URI, with its port when it has one (``kvm01``, ``[2001:db8::5]:2222``)."""
+    parts = urlsplit(uri)
+    host = parts.hostname or ''
+    host = '[%s]' % host if ':' in host else host
+    return '%s:%d' % (host, parts.port) if parts.port else host

@@ -58,6 +58,10 @@ def plan_machine(params, found, power_parameters=None):
         raise MachineSpecError(str(exc))
     if not macs:
         raise MachineSpecError('mac_addresses needs at least the PXE MAC (kvm_vm_compose returns it as pxe_mac)')
+    if '?' in str(params.get('power_address') or ''):
+        raise MachineSpecError('power_address %s has a query string, which MAAS\'s virsh driver refuses ("Supplying '
+                               'extra parameters to the Virsh address is not supported"): give the key as the power '
+                               'user\'s default identity on the rack instead' % params['power_address'])
     form = wanted_form(params)
     if found is None:
         tracker.add('machine', None, params['hostname'])

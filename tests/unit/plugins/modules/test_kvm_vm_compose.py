@@ -19,7 +19,10 @@ from ansible_collections.kvmnet.netboot.tests.unit.plugins.modules.module_harnes
 def test_kvm_vm_compose(monkeypatch, tmp_path, case):
     monkeypatch.setattr(lock, 'lock_path', lambda: str(tmp_path / 'compose.lock'))
     monkeypatch.setattr(kvm_vm_compose, 'domain_type_for', lambda requested: 'qemu')
-    run_case(monkeypatch, kvm_vm_compose.main, case, extra_input={'power_address_host': '198.51.100.10'})
+    extra = {} if 'power_address_host' in case['input'] else {'power_address_host': '198.51.100.10'}
+    result = run_case(monkeypatch, kvm_vm_compose.main, case, extra_input=extra)
+    if (result.get('maas') or {}).get('power_parameters') and result['domain'].get('uuid'):
+        assert result['maas']['power_parameters']['power_id'] == result['domain']['uuid']
 
 
 class Volume(object):

@@ -16,7 +16,7 @@ from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.machine_plan i
     MachineSpecError, machine_macs, plan_machine, summary)
 
 MAC = '52:54:00:12:34:56'
-POWER = {'power_address': 'qemu+ssh://root@198.51.100.10/system', 'power_id': 'node01'}
+POWER = {'power_address': 'qemu+ssh://kvmnet-power@198.51.100.10/system', 'power_id': 'node01'}
 
 
 def params(**given):

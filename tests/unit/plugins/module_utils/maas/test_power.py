@@ -10,19 +10,39 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.kvmnet.netboot.plugins.module_utils.maas.power import (
-    POWER_TYPE, power_address, power_details, virsh_address)
+    POWER_TYPE, POWER_USER, power_address, power_details, power_host_problem, power_user_problem, virsh_address)
 
 
 @pytest.mark.parametrize('given, uri, host, address', [
-    (None, 'qemu:///system', '198.51.100.10', 'qemu+ssh://root@198.51.100.10/system'),
-    (None, 'qemu:///system', '2001:db8::10', 'qemu+ssh://root@[2001:db8::10]/system'),
-    (None, 'qemu+ssh://admin@kvm01/system', '198.51.100.10', 'qemu+ssh://admin@kvm01/system'),
-    (None, 'qemu+unix:///system', '198.51.100.10', 'qemu+ssh://root@198.51.100.10/system'),
+    (None, 'qemu:///system', '198.51.100.10', 'qemu+ssh://kvmnet-power@198.51.100.10/system'),
+    (None, 'qemu:///system', '2001:db8::10', 'qemu+ssh://kvmnet-power@[2001:db8::10]/system'),
+    (None, 'qemu+ssh://root@kvm01/system', '198.51.100.10', 'qemu+ssh://kvmnet-power@kvm01/system'),
+    (None, 'qemu+ssh://admin@[2001:db8::5]:2222/system', None, 'qemu+ssh://kvmnet-power@[2001:db8::5]:2222/system'),
+    (None, 'qemu+unix:///system', '198.51.100.10', 'qemu+ssh://kvmnet-power@198.51.100.10/system'),
     ('qemu+ssh://power@kvm01/system', 'qemu:///system', '198.51.100.10', 'qemu+ssh://power@kvm01/system'),
-], ids=['local uri: this host over ssh', 'IPv6 in brackets', 'a remote uri as it is', 'unix socket is local',
-        'given wins'])
+], ids=['local uri: the power user at this host', 'IPv6 in brackets',
+        'a remote uri: the power user at its host, never the managing user', 'remote IPv6 with a port',
+        'unix socket is local', 'given wins'])
 def test_power_address(given, uri, host, address):
     assert power_address(given, uri, host) == address
+    assert '//root@' not in power_address(None, uri, host or 'h')
+
+
+def test_the_power_user_is_never_root_by_default():
+    assert POWER_USER == 'kvmnet-power'
+
+
+@pytest.mark.parametrize('user, ok', [('kvmnet-power', True), ('maas_power', True), ('root', True),
+                                      ('a@b', False), ('x/y', False), ('', False), (None, False), ('Power', False)])
+def test_power_users(user, ok):
+    assert (power_user_problem(user) is None) is ok
+
+
+@pytest.mark.parametrize('host, ok', [('198.51.100.10', True), ('kvm01.example.org', True), ('2001:db8::10', True),
+                                      ('[2001:db8::10]:2222', True), ('kvm01:2222', True), ('a/b', False),
+                                      ('root@kvm01', False), ('kvm01?socket=/x', False), ('', False), ('-oProxy', False)])
+def test_power_hosts(host, ok):
+    assert (power_host_problem(host) is None) is ok
 
 
 def test_another_power_user():

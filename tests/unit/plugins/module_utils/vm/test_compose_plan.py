@@ -124,7 +124,7 @@ def test_the_outcome_names_the_boot_nic_and_what_maas_needs():
     xml = defined(vm)
     live = with_live_taps(xml)
     outcome = compose_outcome(vm, xml, live, {'name': 'node1', 'uuid': 'u-1', 'state': 'running'}, (True, True),
-                              lambda mac: power_details(mac, 'qemu+ssh://root@198.51.100.10/system', 'u-1'))
+                              lambda mac: power_details(mac, 'qemu+ssh://kvmnet-power@198.51.100.10/system', 'u-1'))
     assert [(n['mac'], n['target'], n['type'], n['source']) for n in outcome['interfaces']] == [
         ('52:54:00:00:00:00', 'vnet7', 'bridge', 'br0'), ('52:54:00:00:00:01', 'vnet8', 'network', 'maas')]
     assert outcome['pxe_mac'] == '52:54:00:00:00:00'
