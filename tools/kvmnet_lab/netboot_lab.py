@@ -248,6 +248,10 @@ def remove_libvirt_objects(c):
 
 
 def down():
+    # power_path builds on this module: imported here, not at the top
+    from kvmnet_lab import power_path  # pylint: disable=import-outside-toplevel
+    if os.path.isdir(STATE):
+        power_path.down()
     pid = dnsmasq_pid()
     if pid:
         os.kill(pid, signal.SIGTERM)
@@ -276,6 +280,27 @@ def discover_lines(mac):
         return []
     with open(LOG) as handle:
         return [line for line in handle if re.search(r'DHCPDISCOVER\(rack\d\) %s' % re.escape(mac.lower()), line)]
+
+
+def discover_vendor_classes(mac):
+    """The vendor class (DHCP option 60) of each DHCPDISCOVER from ``mac``, in order: ``PXEClient:Arch:00000:...``
+    for a BIOS PXE ROM, ``PXEClient:Arch:00007:...`` for EFI x64 (None when the request carried none). dnsmasq's
+    --log-dhcp numbers the lines of one request alike."""
+    if not os.path.exists(LOG):
+        return []
+    by_serial, order = {}, []
+    discover = re.compile(r'DHCPDISCOVER\(rack\d\) %s' % re.escape(mac.lower()))
+    with open(LOG) as handle:
+        for line in handle:
+            match = re.search(r'dnsmasq-dhcp\[\d+\]: (\d+) (.*)$', line)
+            if not match:
+                continue
+            serial, text = match.groups()
+            if text.startswith('vendor class: '):
+                by_serial[serial] = text[len('vendor class: '):].strip()
+            elif discover.search(text):
+                order.append(serial)
+    return [by_serial.get(serial) for serial in order]
 
 
 def wait_for_discover(mac, timeout, already=0):

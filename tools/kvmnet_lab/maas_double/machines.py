@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import copy
 import json
+import threading
 
 from kvmnet_lab.maas_double import render
 from kvmnet_lab.maas_double.answers import NOT_ADMIN, first
@@ -58,6 +59,28 @@ def enlist(state, args, query, form, user):  # pylint: disable=unused-argument
     system_id = 'm%05d' % (len([s for s in state.machines if s.startswith('m0')]) + 1)
     machine = new_machine(state, system_id, first(form, 'hostname') or system_id, macs)
     _update(state, machine, form)
+    _start_commissioning(state, machine)   # a machine an administrator adds is commissioned at once
+    return 200, machine
+
+
+def _start_commissioning(state, machine):
+    """MAAS's region asks the rack to power the machine on for commissioning and answers without waiting."""
+    hook = state.commissioning_hook
+    if hook is None or machine['status_name'] != 'Commissioning':
+        return
+    args = (machine['system_id'], machine['power_type'], dict(state.power.get(machine['system_id']) or {}))
+    threading.Thread(target=hook, args=args, daemon=True, name='rack-%s' % machine['system_id']).start()
+
+
+def commission(state, args, query, form, user):  # pylint: disable=unused-argument
+    """op=commission: the machine's status becomes Commissioning (the capture's answer), and the rack powers it on."""
+    machine = _machine(state, args)
+    if machine is None:
+        return 404, NO_MACHINE
+    if not user.get('is_superuser'):
+        return 403, NOT_ADMIN
+    machine['status_name'] = capture('machines', 'machines-commission')['status_name']
+    _start_commissioning(state, machine)
     return 200, machine
 
 

@@ -49,6 +49,7 @@ ENDPOINTS = (
     Endpoint('POST', 'machines/', None, machines.enlist, None),
     Endpoint('GET', _MACHINE, None, machines.read, None),
     Endpoint('GET', _MACHINE, 'power_parameters', machines.power_parameters, None),
+    Endpoint('POST', _MACHINE, 'commission', machines.commission, None),
     Endpoint('PUT', _MACHINE, None, machines.update, None),
     Endpoint('DELETE', _MACHINE, None, machines.delete, None),
 )

@@ -56,6 +56,9 @@ class MaasState(object):
         self.hostnames = {}      # system_id -> (hostname, node type)
         self.dhcp_hostsdir = None  # where MAC-bound reservations go, for a real dnsmasq (the lab's rack)
         self.power = {}          # system_id -> power parameters
+        # Called (in a thread of its own, as MAAS's rack acts after the region answered) with (system_id, power_type,
+        # power parameters) when a machine starts commissioning: the rack of the lab (maas_double.rack) powers it on.
+        self.commissioning_hook = None
         self.next_id = 9000      # ids of interfaces, links, reservations and DNS resources the region makes
         self.lock = threading.Lock()
 

@@ -186,6 +186,7 @@ REFERENCES = {
     ('POST', 'machines/', None): machine_shape,
     ('GET', M, None): machine_shape,
     ('GET', M, 'power_parameters'): power_parameters_shape,
+    ('POST', M, 'commission'): machine_shape,
     ('PUT', M, None): machine_shape,
     ('DELETE', M, None): None,
 }
@@ -267,6 +268,7 @@ CASES = [
       'power_parameters_power_id': 'node02'}),
     (('GET', M, None), 'machines/m00001/', None, None),
     (('GET', M, 'power_parameters'), 'machines/m00001/', {'op': 'power_parameters'}, None),
+    (('POST', M, 'commission'), 'machines/m00001/', {'op': 'commission'}, None),
     (('PUT', M, None), 'machines/m00002/', None, {'hostname': 'node02b'}),
     (('DELETE', M, None), 'machines/m00002/', None, None),
 ]
