@@ -12,6 +12,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
+
+def diff_text(value):
+    """A value as Ansible's diff callbacks print it: text as it is, nothing as empty, anything else (a flag, a
+    number, a list, a mapping) as indented JSON - the default callback splits ``before``/``after`` into lines."""
+    if value is None:
+        return ''
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, sort_keys=True, default=str) + '\n'
+
 
 class DifferenceTracker(object):
     """Named ``(before, after)`` pairs, in the order they were added."""
@@ -39,7 +51,6 @@ class DifferenceTracker(object):
         return default
 
     def as_diff(self):
-        """Ansible's ``diff``: one entry per differing field, text as it is, other values as data."""
-        return [{'before_header': name, 'before': before if before is not None else '',
-                 'after_header': name, 'after': after if after is not None else ''}
+        """Ansible's ``diff``: one entry per differing field, every ``before`` and ``after`` text (diff_text)."""
+        return [{'before_header': name, 'before': diff_text(before), 'after_header': name, 'after': diff_text(after)}
                 for name, before, after in self._items if before != after]

@@ -12,6 +12,9 @@ A case (one YAML mapping) gives the module ``input``, ``flags`` (``check``, ``di
   changes libvirt is recorded, and ``libvirt_writes`` is the exact list expected.
 - ``rerun: true`` runs the same input a second time and expects ``changed: false`` and no write.
 
+A result with a ``diff`` is printed through Ansible's own default callback (``render_diff``), as
+``ansible-playbook --diff`` prints it: a value the callback cannot print fails the case.
+
 In check mode the harness also forbids writing any file, creating a directory and forking: a
 check-mode run of any module performs no write of any kind.
 
@@ -206,6 +209,15 @@ class LibvirtSandbox(object):
         self.conn.close()
 
 
+def render_diff(diff):
+    """The text Ansible's default callback prints for a module's ``diff``; raises what the callback would only
+    warn about ("Failure using method (v2_on_file_diff)")."""
+    from ansible.plugins.callback.default import CallbackModule  # pylint: disable=import-outside-toplevel
+    text = CallbackModule()._get_diff(diff if isinstance(diff, list) else [diff])  # pylint: disable=protected-access
+    assert text.strip(), 'the diff %r prints nothing' % (diff,)
+    return text
+
+
 def run_case(monkeypatch, main, case, extra_input=None):
     """Run one YAML case (and its re-run); assert its output, commands, libvirt writes and file writes."""
     flags = case.get('flags') or {}
@@ -223,6 +235,8 @@ def run_case(monkeypatch, main, case, extra_input=None):
     try:
         result = run_module(monkeypatch, main, args, check=flags.get('check', False), diff=flags.get('diff', False))
         assert_subset(case.get('output') or {}, result)
+        if result.get('diff'):
+            render_diff(result['diff'])
         script.assert_all_run()
         if sandbox is not None and 'libvirt_writes' in case:
             assert sandbox.log == case['libvirt_writes'], 'libvirt writes: %r' % sandbox.log

@@ -202,6 +202,8 @@ def run_one(name, case, fuzzed, check, tmp_path, region):
         finally:
             if sandbox is not None:
                 sandbox.close()
+        if result.get('diff'):
+            module_harness.render_diff(result['diff'])
         changes = list(guard.writes) + (list(sandbox.log) if sandbox is not None else [])
         if before is not None and region_state(region) != before:
             changes.append('the MAAS region changed')

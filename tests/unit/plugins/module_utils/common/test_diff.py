@@ -19,7 +19,15 @@ def test_changed_and_the_diff_agree():
     assert tracker.changed and tracker.differences() == ['xml', 'running']
     assert tracker.as_diff() == [
         {'before_header': 'xml', 'before': '', 'after_header': 'xml', 'after': '<domain/>'},
-        {'before_header': 'running', 'before': True, 'after_header': 'running', 'after': False}]
+        {'before_header': 'running', 'before': 'true\n', 'after_header': 'running', 'after': 'false\n'}]
+
+
+def test_every_value_is_text_for_the_callbacks():
+    tracker = DifferenceTracker()
+    tracker.add('vcpus', 1, 2)
+    tracker.add('disks', [], [{'size_gib': 2}])
+    for entry in tracker.as_diff():
+        assert isinstance(entry['before'], str) and isinstance(entry['after'], str)
 
 
 def test_after_gives_the_wanted_value():
