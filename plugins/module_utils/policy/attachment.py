@@ -247,8 +247,26 @@ def _select_unconstrained(view, macvlan_mode):
     return Selection([_attachment('eth0', 'eth0', chosen, boot=True)], candidates, rule)
 
 
-def _matches(view, constraint, name):
-    modelled = view.model.host_interfaces[name]
+def constraint_targets(view):
+    """{name: model entry} of every host interface a constraint may match: those the provisioner models, and the
+    host's bridges it does not model yet (built since the host was last commissioned) on the VLAN of a port it
+    models - with that port's tags - as ranking places them (HostView.vlan_of)."""
+    targets = dict(view.model.host_interfaces)
+    for name in sorted(view.interfaces):
+        iface = view.interfaces[name]
+        if name in targets or iface.get('kind') != 'bridge':
+            continue
+        for port in iface.get('ports') or []:
+            port_model = view.model.host_interfaces.get(port)
+            if port_model is not None and port_model['vlan'] is not None:
+                targets[name] = {'name': name, 'vlan': port_model['vlan'], 'type': 'bridge',
+                                 'tags': list(port_model['tags']), 'through_port': port}
+                break
+    return targets
+
+
+def _matches(view, constraint, name, targets):
+    modelled = targets[name]
     vlan_id = modelled['vlan']
     vlan = view.model.vlan(vlan_id) or {}
     subnets = set(s.cidr for s in view.model.subnets_of(vlan_id))
@@ -297,19 +315,20 @@ def _select_constrained(view, constraints, macvlan_mode):
                              '(maas_model.host_interfaces); this host is unknown to it. Give host_interfaces, or '
                              'drop the constraints to use the maas/default networks.')
     candidates, attachments = [], []
+    targets = constraint_targets(view)
     for constraint in constraints:
         options = []
-        for name in sorted(view.model.host_interfaces):
-            if not _matches(view, constraint, name):
+        for name in sorted(targets):
+            if not _matches(view, constraint, name, targets):
                 continue
             iface = view.interfaces.get(name)
             if iface is None:
                 if view.has_interfaces:
                     options.append((2, _candidate('macvlan', name, False, '%s matches but does not exist on this '
-                                                  'host.' % name, vlan=view.model.host_interfaces[name]['vlan'],
+                                                  'host.' % name, vlan=targets[name]['vlan'],
                                                   mode=macvlan_mode, label=constraint.label)))
                     continue
-                iface = {'name': name, 'kind': view.model.host_interfaces[name].get('type') or 'physical'}
+                iface = {'name': name, 'kind': targets[name].get('type') or 'physical'}
             kind = 'bridge' if iface.get('kind') == 'bridge' else 'macvlan'
             candidate = _iface_candidate(view, iface, kind, macvlan_mode, constraint.label, require_dhcp=False)
             if kind == 'macvlan' and iface.get('kind') not in MACVLAN_PARENT_KINDS and candidate['eligible']:

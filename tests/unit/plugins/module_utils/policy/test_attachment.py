@@ -119,3 +119,46 @@ def test_bad_facts(facts):
 def test_bad_macvlan_mode():
     with pytest.raises(SelectionError, match='default_macvlan_mode must be one of'):
         select_attachments({}, load_model({}), macvlan_mode='None')
+
+
+# Every refusal that advises something: following the advice is accepted (issue 22).
+ADVICE = [
+    # (scenario name, the constraint the advice leads to)
+    ('constraints - name= of the port is refused naming the bridge', 'eth0:name=br-eth1'),
+]
+
+
+@pytest.mark.parametrize('name, advised', ADVICE, ids=[a[0] for a in ADVICE])
+def test_following_the_advice_is_accepted(name, advised):
+    scenario = next(s for s in TABLE['scenarios'] if s['name'] == name)
+    with pytest.raises(SelectionError) as info:
+        run(scenario)
+    target = advised.split('name=')[1]
+    assert 'attach to %s instead' % target in str(info.value)
+    followed = dict(scenario, interfaces=advised)
+    selection = run(followed)
+    assert selection.attachments[0]['source'] == target
+
+
+def test_the_port_advice_is_followed_for_every_port_of_every_bridge():
+    """Whatever a port's bridge is - modelled or not - naming it, as the advice says, is accepted."""
+    for scenario in TABLE['scenarios']:
+        interfaces = (scenario.get('facts') or {}).get('interfaces') or []
+        ports = [(i['name'], i['master']) for i in interfaces if i.get('master')
+                 and any(b['name'] == i['master'] and b.get('kind') == 'bridge' for b in interfaces)]
+        for port, bridge in ports:
+            model = model_of(scenario)
+            if not any(h['name'] in (port, bridge) for h in model.get('host_interfaces') or []):
+                continue
+            refused = dict(scenario, interfaces='eth0:name=%s' % port)
+            try:
+                run(refused)
+            except SelectionError as exc:
+                assert 'attach to %s instead' % bridge in str(exc)
+                if 'cannot be satisfied' not in str(exc) or 'is a port of' not in str(exc):
+                    continue
+                try:
+                    selection = run(dict(scenario, interfaces='eth0:name=%s' % bridge))
+                    assert selection.attachments[0]['source'] == bridge, scenario['name']
+                except SelectionError as then:   # the label is satisfied; what is left is about DHCP on its VLAN
+                    assert 'cannot be satisfied' not in str(then) and 'MAAS serves or relays DHCP' in str(then)
