@@ -123,8 +123,8 @@ rule:
     - Which step decided.
     - C(preferred-network) - the first preferred libvirt network present (C(maas), else C(default)) passed.
     - C(fallback-network) - a later preferred network was taken because an earlier one was refused.
-    - C(unknown-host) - MAAS does not know this host, so C(maas)/C(default) were taken without a VLAN check
-      (MAAS 2.4 behaviour).
+    - C(unknown-host) - MAAS does not know this host, so C(maas)/C(default) were taken without a VLAN check,
+      as MAAS 2.4 did for a KVM host it did not know.
     - C(host-bridge) - a host bridge on a VLAN where MAAS serves or relays DHCP.
     - C(macvlan) - macvlan on a NIC, bond or VLAN where MAAS serves or relays DHCP.
     - C(constraints) - MAAS-style interface constraints decided.

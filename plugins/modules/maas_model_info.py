@@ -128,8 +128,9 @@ def run(module, client):
     version = client.version().get('version')
     model, host = fetch_model(client, addresses)
     if host is None:
-        module.warn('MAAS knows none of this host\'s addresses (%s): host_known is false, and the selection '
-                    'treats the host as unknown (MAAS 2.4 behaviour)' % (', '.join(addresses) or 'none found'))
+        module.warn('MAAS knows none of this host\'s addresses (%s): host_known is false, and the selection treats '
+                    'the host as unknown - only the libvirt networks maas and default are tried, as MAAS 2.4 did for '
+                    'a KVM host it did not know' % (', '.join(addresses) or 'none found'))
     return dict(changed=False, maas_model=model, host=host, host_known=host is not None, addresses_tried=addresses,
                 api={'version': version, 'requests': client.requests, 'seconds': round(client.seconds, 3)})
 

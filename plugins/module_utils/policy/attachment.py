@@ -119,7 +119,8 @@ def _network_candidate(view, net):
     if not view.model.host_known:
         return _candidate('network', name, True,
                           'network %s has no libvirt DHCP; the provisioner does not know this host, so its '
-                          'VLAN cannot be checked (MAAS 2.4 behaviour).' % name, dhcp='unknown')
+                          'VLAN cannot be checked (as MAAS 2.4 did for a KVM host it did not know).' % name,
+                          dhcp='unknown')
     if not bridge:
         return _candidate('network', name, False,
                           'network %s has no bridge (forward mode %s), so no VLAN can be checked for MAAS DHCP.'

@@ -129,18 +129,27 @@ def _management_words(mgmt):
                                           mgmt.get('method'), mgmt.get('gateway'))
 
 
-def maas_match_words(maas_match):
-    """One sentence: the MAAS node the host was matched to, or why none was."""
+UNKNOWN_HOST_WORDS = ('so only the libvirt networks maas and default are tried, and their VLAN cannot be checked '
+                      '- what MAAS 2.4 did for a KVM host it did not know')
+
+
+def maas_match_words(maas_match, model=None):
+    """One sentence: the MAAS node the host was matched to, or why none was, or where the model came from."""
     if not maas_match:
-        return 'no MAAS region configured; the model was given as maas_model.'
+        if model and getattr(model, 'host_known', False):
+            return 'no MAAS region configured; the model was given as maas_model (with this host\'s interfaces).'
+        if model and (getattr(model, 'vlans', None) or getattr(model, 'subnets', None)):
+            return ('no MAAS region configured; the model was given as maas_model, without this host\'s '
+                    'interfaces (host_interfaces), %s.' % UNKNOWN_HOST_WORDS)
+        return ('no MAAS region configured and no model given (maas_url or maas_model): nothing is known of the '
+                'provisioner\'s VLANs, %s.' % UNKNOWN_HOST_WORDS)
     node = maas_match.get('host')
     if node:
         return 'matched to MAAS %s **%s** (system_id %s) by %s on %s (%s).' % (
             node.get('node_type'), node.get('hostname'), node.get('system_id'), node.get('matched_ip'),
             node.get('matched_interface'), node.get('alloc_type_name'))
-    return ('MAAS knows none of this host\'s addresses (%s), so the host is unknown to it and only the maas and '
-            'default networks are tried (MAAS 2.4 behaviour).' % (', '.join(maas_match.get('addresses_tried') or [])
-                                                                  or 'none found'))
+    return ('MAAS knows none of this host\'s addresses (%s): the host is unknown to it, %s.'
+            % (', '.join(maas_match.get('addresses_tried') or []) or 'none found', UNKNOWN_HOST_WORDS))
 
 
 def addresses_markdown(usage):
@@ -170,7 +179,7 @@ def report_markdown(facts, model, host='host', diagram_file=None, maas_match=Non
            'libvirt %s at `%s`. Management: %s.' % (
                libvirt.get('version', '?'), libvirt.get('uri', '?'),
                _management_words(mgmt)),
-           '', 'Provisioner: %s' % maas_match_words(maas_match), '']
+           '', 'Provisioner: %s' % maas_match_words(maas_match, dummy.model), '']
     if diagram_file:
         out += ['![%s network diagram](%s)' % (host, diagram_file), '']
     out += ['## A new VM', '']

@@ -74,3 +74,16 @@ def test_addresses_section():
     text = '\n'.join(addresses_markdown(usage))
     assert '| 198.51.100.20 | 198.51.100.0/24 | floating | USER_RESERVED | alice | - | - |' in text
     assert 'Free: 198.51.100.0/24 141.' in text and '- floating address 198.51.100.20 of alice is 40 days old' in text
+
+
+def test_the_model_source_is_said_as_it_is():
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.policy.provisioner_model import load_model
+    from ansible_collections.kvmnet.netboot.plugins.module_utils.report.host_report import maas_match_words
+    vlans = [{'id': 10, 'fabric': 'f', 'vid': 0, 'dhcp_on': True}]
+    nothing = maas_match_words(None, load_model({}))
+    assert 'no model given' in nothing and 'maas_model' in nothing and 'was given' not in nothing
+    without_host = maas_match_words(None, load_model({'vlans': vlans}))
+    assert 'without this host' in without_host and 'MAAS 2.4 did for a KVM host it did not know' in without_host
+    with_host = maas_match_words(None, load_model({'vlans': vlans, 'host_interfaces': [{'name': 'br0', 'vlan': 10}]}))
+    assert with_host.startswith('no MAAS region configured; the model was given as maas_model (with this host')
+    assert '2.4 behaviour' not in maas_match_words({'host': None, 'addresses_tried': []})
