@@ -15,9 +15,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units fuzz integration build clean
+.PHONY: release-check demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units fuzz integration build clean
 
-test: deps libvirt collection sanity lint units fuzz integration molecule
+test: deps libvirt collection sanity lint release-check units fuzz integration molecule
 	@echo "make test: all suites passed"
 
 deps: system-packages venv
@@ -65,6 +65,21 @@ $(LINT)/.installed: requirements-lint.txt
 	@$(SYSTEM_PYTHON) -m venv $(LINT)
 	@$(LINT)/bin/python -m pip install -q -r requirements-lint.txt
 	@touch $@
+
+# The built artifact as the ecosystem takes it: Galaxy's importer (no ERROR or WARNING line), antsibull-docs'
+# lint of the plugin docs, and ansible-builder introspect on the installed collection (its four Python libraries).
+RELEASE := $(BUILD)/release
+release-check: collection $(LINT)/.installed
+	@rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	@cd $(RELEASE) && ansible-galaxy collection build --output-path . $(COLL) >/dev/null
+	cd $(RELEASE) && PATH=$(LINT)/bin:$$PATH $(LINT)/bin/python -m galaxy_importer.main kvmnet-netboot-*.tar.gz > importer.log 2>&1 || { tail -40 importer.log; exit 1; }
+	@if grep -iE '\b(warning|error)\b' $(RELEASE)/importer.log; then echo "galaxy-importer: see $(RELEASE)/importer.log" >&2; exit 1; fi
+	@grep -q 'Importer processing completed successfully' $(RELEASE)/importer.log
+	cd $(COLL) && PATH=$(LINT)/bin:$$PATH $(LINT)/bin/antsibull-docs lint-collection-docs --plugin-docs $(COLL)
+	@ansible-galaxy collection install --force -p $(RELEASE)/collections $(RELEASE)/kvmnet-netboot-*.tar.gz >/dev/null 2>&1
+	ansible-builder introspect --sanitize $(RELEASE)/collections > $(RELEASE)/introspect.txt
+	@for dep in libvirt-python lxml netaddr oauthlib python3-libvirt; do grep -q "$$dep" $(RELEASE)/introspect.txt || { echo "introspect lacks $$dep" >&2; exit 1; }; done
+	@echo "release-check: galaxy-importer clean, docs lint clean, introspect lists the modules' dependencies"
 
 lint: collection $(LINT)/.installed
 	cd $(COLL) && PATH=$(LINT)/bin:$$PATH $(LINT)/bin/ansible-lint --profile production roles playbooks extensions
