@@ -114,10 +114,11 @@ def test_macs_taps_and_maas_data(composed):
     assert nics[1]['target'] in by_name
     assert composed['pxe_mac'] == nics[0]['mac']
     assert composed['maas']['power_type'] == 'virsh'
-    assert composed['maas']['power_parameters']['power_id'] == VM
-    # an address MAAS can reach (the management address), not the host's local name
+    # the domain's UUID (a rename keeps it; the power user's grant names it)
+    assert composed['maas']['power_parameters']['power_id'] == composed['domain']['uuid']
+    # MAAS's power user, never root, at an address MAAS can reach (the management address), not the local name
     power_address = composed['maas']['power_parameters']['power_address']
-    assert re.match(r'qemu\+ssh://root@([0-9.]+|\[[0-9a-f:]+\])/system$', power_address), power_address
+    assert re.match(r'qemu\+ssh://kvmnet-power@([0-9.]+|\[[0-9a-f:]+\])/system$', power_address), power_address
     assert composed['maas']['pxe_mac_address'] == nics[0]['mac']
 
 
