@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make demo` as a test: MAAS (the double, acting as the rack over a real sshd with its own key) powers a BIOS and
 a UEFI VM on through the power user, never root, and the rack DHCP sees each one's DHCPDISCOVER - the UEFI one as
-client architecture 7. Then `make demo-clean`: the power access it gave this machine is gone, libvirtd.conf is
-as it was."""
+client architecture 7. Then the quickstart's "Drive the lab yourself" commands, verbatim from docs/quickstart.md
+(`make lab`, a second VM enlisted, a constraint string in check mode with the diff, its removal, the report,
+`make demo-clean`): no failure and no warning, and afterwards nothing of the lab is left - no VM, no namespace,
+no power access, libvirtd.conf as it was."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,15 +15,28 @@ __metaclass__ = type
 import os
 import pwd
 import re
+import shutil
 import sys
 
 import pytest
-from kvmnet_lab import netboot_lab
+from kvmnet_lab import REPO_ROOT, netboot_lab
 
 import lab
 
 LIBVIRTD_CONF = '/etc/libvirt/libvirtd.conf'
 RULES_DIR = '/etc/polkit-1/rules.d'
+QUICKSTART = os.path.join(REPO_ROOT, 'docs', 'quickstart.md')
+SECTION = '## Drive the lab yourself'
+
+
+def quickstart_commands():
+    """The shell blocks of the quickstart's "Drive the lab yourself" section, as they are written."""
+    with open(QUICKSTART) as handle:
+        text = handle.read()
+    section = text.split(SECTION, 1)[1].split('\n## ', 1)[0]
+    blocks = re.findall(r'```sh\n(.*?)```', section, re.S)
+    assert blocks, 'no shell block in %s of %s' % (SECTION, QUICKSTART)
+    return '\n'.join(blocks)
 
 
 def our_rules():
@@ -43,14 +58,24 @@ def demo_run(libvirt_conn):
                     'demo would take it away at the end')
     with open(LIBVIRTD_CONF) as handle:
         conf_before = handle.read()
+    reports = os.path.join(REPO_ROOT, 'kvmnet-reports')
+    reports_before = os.path.exists(reports)
+    commands = quickstart_commands()
     try:
         proc = lab.sh(sys.executable, '-m', 'kvmnet_lab.demo', check=False, merge=True, timeout=1200)
+        driven = lab.sh('bash', '-euo', 'pipefail', '-c', 'set -x\n' + commands, check=False, timeout=1500,
+                        cwd=REPO_ROOT) if proc.returncode == 0 else None
+        left = {'domains': [d.name() for d in lab.libvirt_conn().listAllDomains(0)],
+                'netns': lab.sh('ip', 'netns', 'list').stdout.split()}
     finally:
-        cleaned = lab.sh(sys.executable, '-m', 'kvmnet_lab.netboot_lab', 'down', check=False, merge=True)
+        cleaned = lab.sh(sys.executable, '-m', 'kvmnet_lab.netboot_lab', 'down', check=False, merge=True,
+                         cwd=REPO_ROOT)
         libvirt_conn.reopen()   # the role restarted libvirtd (access driver on, then off)
+        if not reports_before:
+            shutil.rmtree(reports, ignore_errors=True)
     with open(LIBVIRTD_CONF) as handle:
         conf_after = handle.read()
-    return proc, cleaned, conf_before, conf_after
+    return proc, cleaned, conf_before, conf_after, driven, left
 
 
 def test_maas_powers_both_vms_and_their_pxe_requests_reach_the_rack(demo_run):
@@ -64,8 +89,22 @@ def test_maas_powers_both_vms_and_their_pxe_requests_reach_the_rack(demo_run):
     assert '//root@' not in proc.stdout
 
 
+def test_the_quickstart_drives_the_lab_verbatim(demo_run):
+    driven, left = demo_run[4], demo_run[5]
+    assert driven is not None, 'the demo failed'
+    output = driven.stdout + driven.stderr
+    assert driven.returncode == 0, output[-8000:]
+    assert '[WARNING]' not in output, [line for line in output.splitlines() if 'WARNING' in line]
+    assert 'powered on' not in output or '//root@' not in output
+    assert re.search(r'--- before: node03 \(persistent XML\)', output), 'the check-mode diff printed nothing'
+    assert 'removed  domain node02' not in output          # removed by its playbook, before make demo-clean
+    # after make demo-clean, nothing of the lab: no VM of it, no namespace
+    assert [d for d in left['domains'] if d.startswith('kvmnt-') or d.startswith('node0')] == []
+    assert [n for n in left['netns'] if n.startswith('kvmnt-')] == []
+
+
 def test_demo_clean_takes_the_power_access_away(demo_run):
-    dummy, cleaned, conf_before, conf_after = demo_run
+    dummy, cleaned, conf_before, conf_after = demo_run[:4]
     assert cleaned.returncode == 0, cleaned.stdout[-3000:]
     assert not has_user('kvmnet-power')
     assert our_rules() == []

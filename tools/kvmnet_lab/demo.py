@@ -26,8 +26,9 @@ import threading
 import time
 import urllib.request
 
-from kvmnet_lab import REPO_ROOT, maas_double, netboot_lab, power_path
+from kvmnet_lab import REPO_ROOT, lab_up, maas_double, netboot_lab, power_path
 from kvmnet_lab.maas_double.rack import PowerError
+from kvmnet_lab.modules import run_module_file
 from kvmnet_lab.shell import sh
 
 EXAMPLES = os.path.join(REPO_ROOT, 'examples', 'demo')
@@ -112,8 +113,9 @@ class DemoRack(object):
             return self.events.get(system_id)
 
 
-def start_region():
-    """The MAAS test double, holding the lab's model and the KVM host as a machine with its interfaces."""
+def start_region(port=0):
+    """The MAAS test double on the loopback (``port``: 0 for any), holding the lab's model and the KVM host as a
+    machine with its interfaces."""
     import yaml  # pylint: disable=import-outside-toplevel
     with open(os.path.join(EXAMPLES, 'lab.yml')) as handle:
         model = yaml.safe_load(handle)['maas_model']
@@ -123,7 +125,7 @@ def start_region():
                    [(HOST_ADDRESS, 1)] if i['name'] == 'br-kvmnt-lab0' else []) for i in model['host_interfaces']]
     state.add_node('kvmnt1', 'kvm-demo', interfaces)
     state.load_machines(REGION_STATE)  # what an earlier demo enlisted: a second run changes nothing
-    return maas_double.MaasDouble(state).start()
+    return maas_double.MaasDouble(state, ('127.0.0.1', port)).start()
 
 
 def commission(region, system_id):
@@ -151,6 +153,7 @@ def main():
              'on; the power link to a real sshd here; a MAAS region (the API test double) on the loopback')
     netboot_lab.up()
     rack, power_host = power_path.up()
+    lab_up.stop_region()  # `make lab`'s region keeps what it enlisted in the same file: one region at a time
     region = start_region()
     demo_rack = DemoRack(rack, region.state)
     region.state.commissioning_hook = demo_rack
@@ -187,8 +190,19 @@ def wait_for_pxe(demo_rack, result):
     return event or {'error': 'MAAS did not power %s on within %d s' % (result['domain']['name'], POWER_WAIT)}
 
 
+def trap_refusals():
+    """What the selection refuses on this host before kvm_host.yml, and why - libvirt's own DHCP on `default` (the
+    trap) among it: kvm_attachment_select against the lab's model, as the host is now."""
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(EXAMPLES, 'lab.yml')) as handle:
+        model = yaml.safe_load(handle)['maas_model']
+    result = run_module_file('kvm_attachment_select', {'maas_model': model})
+    return [c for c in result.get('candidates') or [] if not c['eligible']]
+
+
 def run_stages(region, maas, demo_rack, power_host):
     trap_before = libvirt_dhcp_on_default()
+    refused_before = trap_refusals()
     stage(2, 'kvm_host.yml: libvirt, bridge br-kvmnt-lab0 over kvmnt-lab0, libvirt DHCP off, maas network; MAAS '
              'power access (user %s, the rack\'s key forced to libvirt, polkit rules)' % power_path.POWER_USER)
     power = ['-e', json.dumps({'kvm_host_maas_power': True, 'maas_power_access_keys': [demo_rack.rack.public_key()]})]
@@ -206,7 +220,8 @@ def run_stages(region, maas, demo_rack, power_host):
           % DISCOVER_WAIT)
     events = dict((firmware, wait_for_pxe(demo_rack, results[firmware])) for firmware, dummy, dummy2 in VMS)
     stage(7, 'summary')
-    return summary(region, results, events, trap_before, (host_changes, compose_changes, report_changes))
+    return summary(region, results, events, (trap_before, refused_before),
+                   (host_changes, compose_changes, report_changes))
 
 
 def arch_of(vendor_class):
@@ -215,18 +230,23 @@ def arch_of(vendor_class):
             if match else 'no PXE vendor class')
 
 
-def summary(region, results, events, trap_before, changes):
+def summary(region, results, events, before, changes):
+    trap_before, refused_before = before
     result = results['BIOS']
     chosen = next(c for c in result['candidates'] if c['eligible'])
-    trap = [c for c in result['candidates'] if c['dhcp'] == 'libvirt']
     print('')
     print('=' * 78)
-    print('Chosen attachment : %s %s (rule %s)' % (chosen['type'], chosen['source'], result['rule']))
-    print('Why               : %s' % chosen['reason'])
-    for cand in trap:
-        print('Refused           : %s %s - %s' % (cand['type'], cand['source'], cand['reason']))
-    print('libvirt DHCP      : on the default network %s kvm_host.yml, %s after' % (
-        'ON before' if trap_before else 'already off before', 'ON' if libvirt_dhcp_on_default() else 'off'))
+    # what the selection refused, and why - before kvm_host.yml (libvirt's own DHCP on `default`, the trap) and
+    # when the VM was composed - then what it chose
+    for cand in refused_before:
+        print('Refused (before)  : %s %s - %s' % (cand['type'], cand['source'], cand['reason']))
+    for cand in result['candidates']:
+        if not cand['eligible']:
+            print('Refused           : %s %s - %s' % (cand['type'], cand['source'], cand['reason']))
+    print('Chosen attachment : %s %s (rule %s) - %s' % (chosen['type'], chosen['source'], result['rule'],
+                                                      chosen['reason']))
+    print('libvirt DHCP      : on the default network it was %s before kvm_host.yml and is %s now' % (
+        'ON (the trap)' if trap_before else 'off already', 'ON' if libvirt_dhcp_on_default() else 'off'))
     node = result.get('maas_host') or {}
     print('MAAS model        : read from %s by maas_model_info; host matched to node %s (%s) by %s'
           % (region.url, node.get('hostname'), node.get('system_id'), node.get('matched_ip')))

@@ -217,13 +217,40 @@ def up():
     lab_default(conn())
 
 
-def remove_libvirt_objects(c):
+def lab_reason(c, dom):
+    """Why domain ``dom`` is the lab's (a reason), or None: its name (kvmnt-...), or a NIC on a lab network
+    (kvmnt-..., or the lab's `maas`/`default`), a lab bridge (br-kvmnt-..., kvmnt-...) or a macvlan on a lab link."""
+    import libvirt  # pylint: disable=import-outside-toplevel
+    if dom.name().startswith(PREFIX):
+        return 'a lab name'
+    lab_networks = set()
+    for net in c.listAllNetworks(0):
+        if net.name().startswith(PREFIX) or is_lab_network(net.XMLDesc(0)):
+            lab_networks.add(net.name())
+    root = etree.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE).encode())
+    for source in root.findall('devices/interface/source'):
+        if source.get('network') in lab_networks:
+            return 'a NIC on the lab network %s' % source.get('network')
+        for attr in ('bridge', 'dev'):
+            value = source.get(attr) or ''
+            if value.startswith(('br-kvmnt', PREFIX)):
+                return 'a NIC on the lab device %s' % value
+    return None
+
+
+def remove_libvirt_objects(c, say=print):
+    """Remove what the lab and the playbooks run on it made; ``say`` each thing removed or left, and why."""
     import libvirt  # pylint: disable=import-outside-toplevel
     for dom in c.listAllDomains(0):
-        if dom.name().startswith(PREFIX):
-            if dom.isActive():
-                dom.destroy()
+        why = lab_reason(c, dom)
+        if why is None:
+            say('left     domain %s: nothing of it is the lab\'s' % dom.name())
+            continue
+        if dom.isActive():
+            dom.destroy()
+        if dom.isPersistent():
             dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM | libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+        say('removed  domain %s (%s)' % (dom.name(), why))
     for pool in c.listAllStoragePools(0):
         if pool.name().startswith(PREFIX):
             if pool.isActive():
@@ -231,12 +258,14 @@ def remove_libvirt_objects(c):
                     vol.delete(0)
                 pool.destroy()
             pool.undefine()
+            say('removed  storage pool %s' % pool.name())
     for net in c.listAllNetworks(0):
         if net.name().startswith(PREFIX) or (net.name() == 'maas' and is_lab_network(net.XMLDesc(0))):
             if net.isActive():
                 net.destroy()
             if net.isPersistent():
                 net.undefine()
+            say('removed  network %s' % net.name())
     saved = None
     if os.path.exists(SAVED_DEFAULT):
         lab_state.check_owned(STATE)
@@ -245,25 +274,39 @@ def remove_libvirt_objects(c):
     give_back_default(c, saved)
     if saved is not None:
         os.unlink(SAVED_DEFAULT)
+        say('restored network default: this host\'s own definition, autostart %s, not started'
+            % ('on' if saved.get('autostart') else 'off'))
+    for net in c.listAllNetworks(0):
+        if not (net.name().startswith(PREFIX) or is_lab_network(net.XMLDesc(0))) and not (
+                net.name() == 'default' and saved is not None):
+            say('left     network %s: not the lab\'s' % net.name())
 
 
-def down():
-    # power_path builds on this module: imported here, not at the top
-    from kvmnet_lab import power_path  # pylint: disable=import-outside-toplevel
+def down(say=print):
+    # power_path and lab_up build on this module: imported here, not at the top
+    from kvmnet_lab import lab_up, power_path  # pylint: disable=import-outside-toplevel
     if os.path.isdir(STATE):
-        power_path.down()
+        if lab_up.stop_region():
+            say('stopped  the lab\'s MAAS region (%s)' % lab_up.URL)
+        power_path.down(say)
+        if os.path.exists(os.path.join(STATE, 'maas-region.json')):
+            say('removed  the MAAS double\'s records of the demo (%s)' % os.path.join(STATE, 'maas-region.json'))
     pid = dnsmasq_pid()
     if pid:
         os.kill(pid, signal.SIGTERM)
-    remove_libvirt_objects(conn())
+        say('stopped  the rack DHCP (dnsmasq %d)' % pid)
+    remove_libvirt_objects(conn(), say)
     for link in ip_json('link', 'show'):
         if link['ifname'].startswith(('br-kvmnt', PREFIX)):
             sh('ip', 'link', 'del', link['ifname'], check=False)
+            say('removed  link %s' % link['ifname'])
     if netns_exists():
         sh('ip', 'netns', 'del', RACK_NS)
+        say('removed  network namespace %s' % RACK_NS)
     if os.path.isdir(STATE):
         lab_state.check_owned(STATE)
         shutil.rmtree(STATE)
+        say('removed  %s' % STATE)
 
 
 def offer_lines(mac, address):

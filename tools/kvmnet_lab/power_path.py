@@ -126,7 +126,7 @@ def mark_access_on():
         handle.write('role maas_power_access applied by make demo\n')
 
 
-def access_off():
+def access_off(say=print):
     """The role with state absent, when the demo applied it: user, keys, polkit rules and access driver go."""
     if not os.path.exists(ACCESS_ON):
         return
@@ -136,10 +136,13 @@ def access_off():
     if proc.returncode != 0:
         raise RuntimeError('taking MAAS power access away failed:\n%s' % proc.stdout[-3000:])
     os.unlink(ACCESS_ON)
+    say('removed  MAAS power access (user %s, its keys, its polkit rules, libvirt\'s access driver setting)'
+        % POWER_USER)
 
 
-def down():
+def down(say=print):
     pid = sshd_pid()
     if pid:
         os.kill(pid, signal.SIGTERM)
-    access_off()
+        say('stopped  the lab\'s sshd (%d)' % pid)
+    access_off(say)
