@@ -54,3 +54,23 @@ def state_dir(name, mode=0o755, root=LAB_RUN):
             pass
         check_owned(path)
     return path
+
+
+def running_pid(pidfile, is_ours):
+    """The pid in ``pidfile`` when its directory is root's alone and ``is_ours(pid)`` says the process is the one
+    the lab started (a pid file outlives its process, and the pid may be another's by now); else None."""
+    try:
+        check_owned(os.path.dirname(pidfile))
+        with open(pidfile) as handle:
+            pid = int(handle.read().strip())
+        return pid if is_ours(pid) else None
+    except (IOError, OSError, ValueError):
+        return None
+
+
+def process_named(name):
+    """A test for running_pid: the process's command name is ``name``."""
+    def test(pid):
+        with open('/proc/%d/comm' % pid) as handle:
+            return handle.read().strip() == name
+    return test

@@ -38,14 +38,12 @@ INVENTORY = os.path.join(netboot_lab.STATE, 'inventory.yml')
 
 def region_pid():
     """The pid of the lab's region, when it runs (its pidfile in the lab's root-owned state directory)."""
-    try:
-        lab_state.check_owned(netboot_lab.STATE)
-        with open(PID) as handle:
-            pid = int(handle.read().strip())
-        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
-            return pid if b'kvmnet_lab.lab_up' in handle.read() else None
-    except (IOError, OSError, ValueError):
-        return None
+    return lab_state.running_pid(PID, _is_region)
+
+
+def _is_region(pid):
+    with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+        return b'kvmnet_lab.lab_up' in handle.read()
 
 
 def answering():

@@ -98,14 +98,7 @@ def netns_exists():
 
 def dnsmasq_pid():
     """The rack dnsmasq's pid, when the lab's state directory is root's and that process is a dnsmasq."""
-    try:
-        lab_state.check_owned(STATE)
-        with open(PID) as handle:
-            pid = int(handle.read().strip())
-        with open('/proc/%d/comm' % pid) as handle:
-            return pid if handle.read().strip() == 'dnsmasq' else None
-    except (IOError, OSError, ValueError):
-        return None
+    return lab_state.running_pid(PID, lab_state.process_named('dnsmasq'))
 
 
 def conn():

@@ -76,14 +76,7 @@ def link_up():
 
 def sshd_pid():
     """The lab sshd's pid, when the state directory is root's and that process is an sshd."""
-    try:
-        lab_state.check_owned(netboot_lab.STATE)
-        with open(SSHD_PID) as handle:
-            pid = int(handle.read().strip())
-        with open('/proc/%d/comm' % pid) as handle:
-            return pid if handle.read().strip() == 'sshd' else None
-    except (IOError, OSError, ValueError):
-        return None
+    return lab_state.running_pid(SSHD_PID, lab_state.process_named('sshd'))
 
 
 def sshd_up(port):

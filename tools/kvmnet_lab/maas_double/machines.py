@@ -74,11 +74,9 @@ def _start_commissioning(state, machine):
 
 def commission(state, args, query, form, user):  # pylint: disable=unused-argument
     """op=commission: the machine's status becomes Commissioning (the capture's answer), and the rack powers it on."""
-    machine = _machine(state, args)
-    if machine is None:
-        return 404, NO_MACHINE
-    if not user.get('is_superuser'):
-        return 403, NOT_ADMIN
+    machine, refused = _for_admin(state, args, user)
+    if refused:
+        return refused
     machine['status_name'] = capture('machines', 'machines-commission')['status_name']
     _start_commissioning(state, machine)
     return 200, machine
@@ -99,36 +97,40 @@ def _machine(state, args):
     return state.machines.get(args['system_id'])
 
 
+def _for_admin(state, args, user):
+    """(the machine, None), or (None, MAAS's refusal): 404 for a machine it does not have, 403 for a non-admin."""
+    machine = _machine(state, args)
+    if machine is None:
+        return None, (404, NO_MACHINE)
+    if not user.get('is_superuser'):
+        return None, (403, NOT_ADMIN)
+    return machine, None
+
+
 def read(state, args, query, form, user):  # pylint: disable=unused-argument
     machine = _machine(state, args)
     return (200, machine) if machine else (404, NO_MACHINE)
 
 
 def power_parameters(state, args, query, form, user):  # pylint: disable=unused-argument
-    machine = _machine(state, args)
-    if machine is None:
-        return 404, NO_MACHINE
-    if not user.get('is_superuser'):
-        return 403, NOT_ADMIN
+    machine, refused = _for_admin(state, args, user)
+    if refused:
+        return refused
     return 200, state.power[machine['system_id']]
 
 
 def update(state, args, query, form, user):  # pylint: disable=unused-argument
-    machine = _machine(state, args)
-    if machine is None:
-        return 404, NO_MACHINE
-    if not user.get('is_superuser'):
-        return 403, NOT_ADMIN
+    machine, refused = _for_admin(state, args, user)
+    if refused:
+        return refused
     _update(state, machine, form)
     return 200, machine
 
 
 def delete(state, args, query, form, user):  # pylint: disable=unused-argument
-    machine = _machine(state, args)
-    if machine is None:
-        return 404, NO_MACHINE
-    if not user.get('is_superuser'):
-        return 403, NOT_ADMIN
+    machine, refused = _for_admin(state, args, user)
+    if refused:
+        return refused
     for table in (state.machines, state.hostnames, state.interfaces, state.power):
         table.pop(machine['system_id'], None)
     return 204, ''

@@ -35,3 +35,14 @@ def test_a_directory_someone_else_could_have_made_is_refused(tmp_path, make):
             os.chown(str(root), 65534, 65534)
     with pytest.raises(lab_state.UnsafeStateDir):
         lab_state.state_dir('demo', root=str(root))
+
+
+def test_a_pid_file_counts_only_for_the_process_it_names(tmp_path):
+    state = tmp_path / 'state'
+    state.mkdir(mode=0o755)
+    pidfile = state / 'x.pid'
+    pidfile.write_text('%d\n' % os.getpid())
+    if os.geteuid() == 0:
+        assert lab_state.running_pid(str(pidfile), lambda pid: True) == os.getpid()
+        assert lab_state.running_pid(str(pidfile), lab_state.process_named('no-such-daemon')) is None
+    assert lab_state.running_pid(str(state / 'missing.pid'), lambda pid: True) is None
