@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units fuzz integration build clean
+.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units fuzz integration build clean
 
 # Each suite in turn, timed; the times are printed at the end (and kept in .build/suite-times.txt), failed or not.
 SUITES := sanity lint release-check units fuzz integration molecule
@@ -72,6 +72,16 @@ $(LINT)/.installed: requirements-lint.txt
 	@$(SYSTEM_PYTHON) -m venv $(LINT)
 	@$(LINT)/bin/python -m pip install -q -r requirements-lint.txt
 	@touch $@
+
+# The documentation site: every module, filter and role page (antsibull-docs) and the guides of docs/ (MyST),
+# built by Sphinx with warnings as errors, in .build/docsite/html (tools/docs/build.sh).
+DOCS_VENV := $(BUILD)/docs-venv
+$(DOCS_VENV)/.installed: requirements-docs.txt
+	@$(SYSTEM_PYTHON) -m venv $(DOCS_VENV)
+	@$(DOCS_VENV)/bin/python -m pip install -q -r requirements-docs.txt
+	@touch $@
+docs: collection $(DOCS_VENV)/.installed
+	tools/docs/build.sh $(COLLECTIONS) $(DOCS_VENV) $(BUILD)/docsite
 
 # The built artifact as the ecosystem takes it: Galaxy's importer (no ERROR or WARNING line), antsibull-docs'
 # lint of the plugin docs, and ansible-builder introspect on the installed collection (its four Python libraries).
