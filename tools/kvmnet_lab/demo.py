@@ -243,8 +243,8 @@ def summary(region, results, events, before, changes):
     for cand in result['candidates']:
         if not cand['eligible']:
             print('Refused           : %s %s - %s' % (cand['type'], cand['source'], cand['reason']))
-    print('Chosen attachment : %s %s (rule %s) - %s' % (chosen['type'], chosen['source'], result['rule'],
-                                                      chosen['reason']))
+    print('Chosen attachment : %s %s (rule %s) - %s'
+          % (chosen['type'], chosen['source'], result['rule'], chosen['reason']))
     print('libvirt DHCP      : on the default network it was %s before kvm_host.yml and is %s now' % (
         'ON (the trap)' if trap_before else 'off already', 'ON' if libvirt_dhcp_on_default() else 'off'))
     node = result.get('maas_host') or {}

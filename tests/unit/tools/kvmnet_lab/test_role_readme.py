@@ -16,6 +16,6 @@ def test_every_role_readme_is_made_from_its_argument_specs():
 
 
 def test_markup_becomes_markdown():
-    assert role_readme.plain('C(qemu:///system) for O(maas_power_access_user=x), M(kvmnet.netboot.kvm_power_grant), '
-                             'I(not) B(root)') == ('`qemu:///system` for `maas_power_access_user`, '
-                                                    '`kvmnet.netboot.kvm_power_grant`, *not* **root**')
+    text = 'C(qemu:///system) for O(maas_power_access_user=x), M(kvmnet.netboot.kvm_power_grant), I(not) B(root)'
+    assert role_readme.plain(text) == ('`qemu:///system` for `maas_power_access_user`, '
+                                       '`kvmnet.netboot.kvm_power_grant`, *not* **root**')
