@@ -34,6 +34,9 @@ import yaml
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+# Imported here, not when a diff is printed: importing Ansible's plugins sets up its constants, which makes its
+# local temporary directory - never inside a test's write sandbox.
+from ansible.plugins.callback.default import CallbackModule as DefaultCallback
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.join(HERE, '..', '..', 'fixtures')
@@ -212,8 +215,7 @@ class LibvirtSandbox(object):
 def render_diff(diff):
     """The text Ansible's default callback prints for a module's ``diff``; raises what the callback would only
     warn about ("Failure using method (v2_on_file_diff)")."""
-    from ansible.plugins.callback.default import CallbackModule  # pylint: disable=import-outside-toplevel
-    text = CallbackModule()._get_diff(diff if isinstance(diff, list) else [diff])  # pylint: disable=protected-access
+    text = DefaultCallback()._get_diff(diff if isinstance(diff, list) else [diff])  # pylint: disable=protected-access
     assert text.strip(), 'the diff %r prints nothing' % (diff,)
     return text
 
