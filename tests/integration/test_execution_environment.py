@@ -41,7 +41,7 @@ def test_ansible_builder_introspect_lists_what_the_modules_need():
         lab.sh('ansible-galaxy', 'collection', 'build', '--output-path', work, ROOT)
         tarball = glob.glob(os.path.join(work, 'kvmnet-netboot-*.tar.gz'))[0]
         installed = os.path.join(work, 'collections')
-        lab.sh('ansible-galaxy', 'collection', 'install', '-p', installed, tarball)
+        lab.sh('ansible-galaxy', 'collection', 'install', '--force', '-p', installed, tarball)
         proc = lab.sh('ansible-builder', 'introspect', '--sanitize', installed, check=False)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         for library in ('libvirt-python', 'lxml', 'netaddr', 'oauthlib'):
