@@ -24,18 +24,46 @@ fi
 systemd=""
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then systemd=1; fi
 bus_started=""
+# A process of that name that runs: pgrep alone also finds the zombies a killed daemon leaves under a parent
+# that does not reap them.
+running() {
+  local pid
+  for pid in $(pgrep -x "$1"); do
+    grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null || return 0
+  done
+  return 1
+}
+# Asked on the bus, never by files or process names: a machine whose processes were killed (a CI machine after
+# the session that used it) keeps /run/dbus/system_bus_socket and /run/dbus/pid with nobody behind them.
+bus_answers() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetId \
+    >/dev/null 2>&1
+}
+polkit_answers() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.PolicyKit1 2>/dev/null | grep -q 'boolean true'
+}
 if [ -z "$systemd" ]; then
-  if [ ! -S /run/dbus/system_bus_socket ]; then
+  if ! bus_answers; then
+    pid=$(cat /run/dbus/pid 2>/dev/null || true)
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dbus-daemon ] \
+      && ! grep -q "^State:[[:space:]]*Z" "/proc/$pid/status"; then
+      echo "libvirt: dbus-daemon $pid runs but the system bus does not answer; stop it and run this again" >&2
+      exit 1
+    fi
+    [ -e /run/dbus/system_bus_socket ] && echo "libvirt: removing the system bus's stale socket and pid file"
     mkdir -p /run/dbus
-    rm -f /run/dbus/pid
+    rm -f /run/dbus/pid /run/dbus/system_bus_socket
     dbus-daemon --system --fork
-    for _ in $(seq 1 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+    for _ in $(seq 1 50); do bus_answers && break; sleep 0.1; done
+    bus_answers || { echo "libvirt: the system bus did not answer within 5 s" >&2; exit 1; }
     echo "libvirt: started the system D-Bus"
     bus_started=1
   fi
-  if ! pgrep -x polkitd >/dev/null; then
+  if ! polkit_answers; then
     setsid /usr/lib/polkit-1/polkitd --no-debug </dev/null >/dev/null 2>&1 &
-    for _ in $(seq 1 50); do pgrep -x polkitd >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 50); do polkit_answers && break; sleep 0.1; done
+    polkit_answers || { echo "libvirt: polkitd did not come onto the system bus within 5 s" >&2; exit 1; }
     echo "libvirt: started polkitd"
   fi
   # a libvirtd this script started before the bus was there cannot reach polkit until it starts again
@@ -60,8 +88,8 @@ if [ -n "$systemd" ]; then
   systemctl start virtlogd.socket libvirtd.socket 2>/dev/null || systemctl start libvirtd || true
 fi
 if ! virsh -c "$uri" version >/dev/null 2>&1; then
-  pgrep -x virtlogd >/dev/null || virtlogd -d
-  pgrep -x libvirtd >/dev/null || libvirtd -d
+  running virtlogd || virtlogd -d
+  running libvirtd || libvirtd -d
 fi
 for _ in $(seq 1 60); do
   if virsh -c "$uri" version >/dev/null 2>&1; then
