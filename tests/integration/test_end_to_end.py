@@ -12,6 +12,8 @@ __metaclass__ = type
 
 import json
 import os
+import re
+import shutil
 import time
 
 import pytest
@@ -120,7 +122,13 @@ def remove_with_the_playbook(name):
 
 
 def test_report_svg_names_every_bridge_and_network(prepared_host):  # pylint: disable=unused-argument
-    playbook('report')
+    """A first run (no report directory) draws the SVG once; a second run changes nothing and draws nothing."""
+    shutil.rmtree(os.path.join(netboot_lab.STATE, 'reports'), ignore_errors=True)
+    first = playbook('report')
+    assert first.count('RUNNING HANDLER [kvmnet.netboot.report : Render the SVG]') + \
+        first.count('RUNNING HANDLER [Render the SVG]') == 1, first
+    second = playbook('report')
+    assert 'Render the SVG' not in second and re.search(r'changed=0\b', second), second
     svg_path = os.path.join(netboot_lab.STATE, 'reports', 'localhost.svg')
     with open(svg_path, 'rb') as handle:
         root = etree.fromstring(handle.read())
