@@ -7,6 +7,10 @@ VENV := $(BUILD)/venv
 PY := $(VENV)/bin/python
 COLLECTIONS := $(BUILD)/collections
 COLL := $(COLLECTIONS)/ansible_collections/kvmnet/netboot
+# ansible-lint and the release tools, with the highest ansible-core of the supported range (requirements-lint.txt)
+LINT := $(BUILD)/lint
+# ansible-test of the lowest ansible-core of the supported range (requirements-core-lowest.txt; see sanity below)
+CORE_LOWEST := $(BUILD)/core-lowest
 # The distribution's interpreter (not a pyenv or other shim): libvirt-python builds against it.
 SYSTEM_PYTHON ?= /usr/bin/python3
 PYTEST_ARGS ?=
@@ -15,7 +19,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection ansible-test-pip sanity lint units fuzz integration build clean
+.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration build clean
 
 # Each suite in turn, timed; the times are printed at the end (and kept in .build/suite-times.txt), failed or not.
 SUITES := sanity lint release-check units fuzz integration molecule
@@ -56,18 +60,37 @@ collection:
 	  | tar -C $(ROOT) --null -T - -cf - | tar -C $(COLL) -xf -
 	@git -C $(COLL) init -q && git -C $(COLL) add -A
 
-# ansible-test bootstraps pip in its sanity virtualenvs from a host we cannot reach: give it ours.
-ansible-test-pip: venv
-	@v=$$(grep -ho "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1 | tr -dc '0-9.'); \
-	  mkdir -p $$HOME/.ansible/test/cache; \
-	  cp tools/ci/ansible-test-get-pip.py $$HOME/.ansible/test/cache/get_pip_$$(echo $$v | tr . _).py
+# The supported ansible-core range is meta/runtime.yml's requires_ansible, stated there only. `make sanity` runs
+# ansible-test of the lowest release in it that installs here (requirements-core-lowest.txt, in .build/core-lowest)
+# and of the highest (requirements-lint.txt's, in the lint virtualenv); tests/unit/test_supported_core_range.py
+# holds both pins to the ends of the range. The tests themselves run with requirements-dev.txt's.
+$(CORE_LOWEST)/.installed: requirements-core-lowest.txt
+	@$(SYSTEM_PYTHON) -m venv $(CORE_LOWEST)
+	@$(CORE_LOWEST)/bin/python -m pip install -q -r requirements-core-lowest.txt
+	@touch $@
 
-sanity: collection ansible-test-pip
-	cd $(COLL) && ansible-test sanity --color no --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test bootstraps pip in its sanity virtualenvs from a host we cannot reach: give it ours, under the
+# name the given virtualenv's ansible-test looks for.
+define ansible_test_pip
+v=$$(grep -ho "pip='[0-9.]*'" $(1)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1 | tr -dc '0-9.'); \
+  mkdir -p $$HOME/.ansible/test/cache; \
+  cp tools/ci/ansible-test-get-pip.py $$HOME/.ansible/test/cache/get_pip_$$(echo $$v | tr . _).py
+endef
+SANITY = cd $(COLL) && PATH=$(1)/bin:$$PATH $(1)/bin/ansible-test sanity --color no \
+  --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+sanity: sanity-lowest sanity-highest
+sanity-lowest: collection $(CORE_LOWEST)/.installed
+	@$(call ansible_test_pip,$(CORE_LOWEST))
+	@echo "sanity: ansible-core $$($(CORE_LOWEST)/bin/python -c 'import ansible.release as r; print(r.__version__)')"
+	$(call SANITY,$(CORE_LOWEST))
+sanity-highest: collection $(LINT)/.installed
+	@$(call ansible_test_pip,$(LINT))
+	@echo "sanity: ansible-core $$($(LINT)/bin/python -c 'import ansible.release as r; print(r.__version__)')"
+	$(call SANITY,$(LINT))
 
 # ansible-lint (production profile, no skip list) over the roles, playbooks and molecule scenarios, from its
 # own virtualenv: ansible-lint 26 refuses the ansible-core 2.17 the tests pin.
-LINT := $(BUILD)/lint
 $(LINT)/.installed: requirements-lint.txt
 	@$(SYSTEM_PYTHON) -m venv $(LINT)
 	@$(LINT)/bin/python -m pip install -q -r requirements-lint.txt

@@ -7,10 +7,14 @@ ansible-test fetches that script from its own file host, which these machines ca
 does the same job with what is here: pip from the interpreter's bundled ensurepip wheel, then the
 pip/setuptools/wheel versions ansible-test asked for, from the package index. The Makefile copies it
 to ~/.ansible/test/cache/get_pip_<version>.py, where ansible-test looks before downloading.
+
+get-pip.py's own options, which ansible-test 2.19 passes and pip itself does not know, are honoured by leaving
+those packages out: --no-setuptools, --no-wheel.
 """
 
 import subprocess
 import sys
 
 subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade', '--default-pip'])
-subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + sys.argv[1:])
+GET_PIP_ONLY = ('--no-setuptools', '--no-wheel')
+subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + [a for a in sys.argv[1:] if a not in GET_PIP_ONLY])

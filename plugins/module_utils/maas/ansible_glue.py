@@ -92,7 +92,8 @@ def run_with_client(module, action, expected=()):
     warning = plaintext_warning(params['url'])
     if warning:
         module.warn(warning)
+    caught = (MaasError,) + tuple(expected)
     try:
         return action(module, MaasClient(params['url'], params['api_key'], transport, time, params['timeout']))
-    except (MaasError,) + tuple(expected) as exc:
+    except caught as exc:
         module.fail_json(msg=str(exc))
