@@ -21,15 +21,14 @@ export PATH := $(VENV)/bin:$(PATH)
 
 .PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration build clean
 
-# Each suite in turn, timed; the times are printed at the end (and kept in .build/suite-times.txt), failed or not.
-SUITES := sanity lint release-check units fuzz integration molecule
-test: deps libvirt collection
-	@rm -f $(BUILD)/suite-times.txt; rc=0; \
-	for s in $(SUITES); do started=$$(date +%s); \
-	  $(MAKE) --no-print-directory $$s || rc=$$?; \
-	  echo "$$s $$(( $$(date +%s) - started ))" >> $(BUILD)/suite-times.txt; [ $$rc = 0 ] || break; done; \
-	echo "suite times (s):"; awk '{ printf "  %-14s %5d\n", $$1, $$2; total += $$2 } END { printf "  %-14s %5d\n", "total", total }' $(BUILD)/suite-times.txt; \
-	[ $$rc = 0 ] && echo "make test: all suites passed"; exit $$rc
+# The suites in two lanes at once (tools/ci/run-lanes.sh): the static ones (no libvirtd, no namespace) on a copy
+# of the collection of their own, and the live ones (integration, molecule). Each suite's output is printed whole
+# when it ends; the times at the end (and in .build/suite-times.txt), failed or not. The virtualenvs both lanes
+# use are installed first, so the lanes never install the same one at once.
+STATIC_SUITES := sanity lint release-check units fuzz
+LIVE_SUITES := integration molecule
+test: deps libvirt collection $(LINT)/.installed $(CORE_LOWEST)/.installed
+	@tools/ci/run-lanes.sh $(BUILD) "$(STATIC_SUITES)" "$(LIVE_SUITES)" "COLLECTIONS=$(BUILD)/static-collections"
 
 deps: system-packages venv
 
@@ -137,7 +136,7 @@ fuzz: collection
 	  echo "fuzz: $$(( $$(date +%s) - started )) s for every module's odd input"
 
 integration: collection libvirt
-	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/integration $(PYTEST_ARGS)
+	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider --durations=15 tests/integration $(PYTEST_ARGS)
 
 # Peers to measure against (community.libvirt, community.general come with the `ansible` package),
 # in their own virtualenv so they never mix with ours.
