@@ -19,16 +19,19 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration build clean
+.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration integration-namespaces integration-libvirt integration-sweep build clean
 
-# The suites in two lanes at once (tools/ci/run-lanes.sh): the static ones (no libvirtd, no namespace) on a copy
-# of the collection of their own, and the live ones (integration, molecule). Each suite's output is printed whole
-# when it ends; the times at the end (and in .build/suite-times.txt), failed or not. The virtualenvs both lanes
-# use are installed first, so the lanes never install the same one at once.
-STATIC_SUITES := sanity lint release-check units fuzz
-LIVE_SUITES := integration molecule
+# The suites in two lanes at once (tools/ci/run-lanes.sh): the static ones and the integration tests that need only
+# namespaces, on a copy of the collection of their own, beside the libvirt integration tests and molecule. Each
+# suite's output is printed whole when it ends; the times at the end (and in .build/suite-times.txt), failed or
+# not. The virtualenvs both lanes use are installed first, so the lanes never install the same one at once.
+FIRST_LANE := sanity lint release-check units fuzz integration-namespaces
+SECOND_LANE := integration-libvirt molecule
 test: deps libvirt collection $(LINT)/.installed $(CORE_LOWEST)/.installed
-	@tools/ci/run-lanes.sh $(BUILD) "$(STATIC_SUITES)" "$(LIVE_SUITES)" "COLLECTIONS=$(BUILD)/static-collections"
+	@$(MAKE) --no-print-directory integration-sweep
+	@rc=0; KVMNET_LAB_SWEEP=0 tools/ci/run-lanes.sh $(BUILD) "$(FIRST_LANE)" "$(SECOND_LANE)" \
+	  "COLLECTIONS=$(BUILD)/lane-collections" || rc=$$?; \
+	  $(MAKE) --no-print-directory integration-sweep; exit $$rc
 
 deps: system-packages venv
 
@@ -135,8 +138,22 @@ fuzz: collection
 	@started=$$(date +%s); cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(UNIT_PYTEST) $(FUZZ) $(PYTEST_ARGS); \
 	  echo "fuzz: $$(( $$(date +%s) - started )) s for every module's odd input"
 
+INTEGRATION_PYTEST = cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider --durations=15
 integration: collection libvirt
-	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider --durations=15 tests/integration $(PYTEST_ARGS)
+	$(INTEGRATION_PYTEST) tests/integration $(PYTEST_ARGS)
+
+# make test runs the integration tests as two sessions at once, one in each lane: the tests that need nothing but
+# network namespaces of their own (and a private /run for the bridge module's watchdogs and lock), and the rest
+# (libvirtd, the demo, VMs). Neither session sweeps (a sweep would take the other's namespaces away): make test
+# sweeps before and after both (tests/integration/sweep.py).
+NAMESPACE_TESTS := $(addprefix tests/integration/,test_kvm_host_bridge.py test_bridge_reboot.py \
+  test_bridge_persistence.py test_maas_model_info.py)
+integration-namespaces: collection
+	$(INTEGRATION_PYTEST) $(NAMESPACE_TESTS) $(PYTEST_ARGS)
+integration-libvirt: collection libvirt
+	$(INTEGRATION_PYTEST) tests/integration $(addprefix --ignore=,$(NAMESPACE_TESTS)) $(PYTEST_ARGS)
+integration-sweep: collection libvirt
+	@cd $(COLL)/tests/integration && $(PY) sweep.py
 
 # Peers to measure against (community.libvirt, community.general come with the `ansible` package),
 # in their own virtualenv so they never mix with ours.

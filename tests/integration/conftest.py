@@ -11,7 +11,7 @@ import os
 import pytest
 
 import lab  # pytest puts this directory on the path first (its default "prepend" import mode)
-import migration_lab
+from sweep import sweep
 
 
 def pytest_sessionstart(session):  # pylint: disable=unused-argument
@@ -40,14 +40,32 @@ class ReconnectingLibvirt(object):
         return getattr(self._conn, name)
 
 
+# make test runs two integration sessions at once (the libvirt tests, and the namespace tests in the other lane);
+# a session's sweep would take the other's namespaces away, so make test sweeps before and after both and sets
+# KVMNET_LAB_SWEEP=0 for them (`make integration-sweep`).
+SWEEP = os.environ.get('KVMNET_LAB_SWEEP', '1') != '0'
+
+
+def _sweep():
+    conn = lab.libvirt_conn()
+    try:
+        sweep(conn)
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope='session')
-def libvirt_conn():
+def swept():
+    """What a crashed run left is removed before the session and after it (unless make test sweeps: SWEEP)."""
+    if SWEEP:
+        _sweep()
+    yield
+    if SWEEP:
+        _sweep()
+
+
+@pytest.fixture(scope='session')
+def libvirt_conn(swept):  # pylint: disable=redefined-outer-name,unused-argument
     conn = ReconnectingLibvirt()
-    migration_lab.HostB().down()  # a crashed run's second libvirtd
-    lab.remove_stale_libvirt(conn)
-    lab.remove_stale_netns()
     yield conn
-    migration_lab.HostB().down()
-    lab.remove_stale_libvirt(conn)
-    lab.remove_stale_netns()
     conn.close()

@@ -82,7 +82,7 @@ def assert_bridged(host, backend, address):
 
 
 @pytest.fixture
-def host_for(libvirt_conn):  # pylint: disable=unused-argument
+def host_for(swept):  # pylint: disable=unused-argument
     hosts = []
 
     def make(backend):

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -22,8 +23,23 @@ import lab
 GATEWAY = '198.51.100.1'
 
 
+WATCHDOG_DIR = '/run/kvmnet-netboot'
+
+
+def private_run(host):
+    """Give every run of the module on ``host`` a /run/kvmnet-netboot (its watchdogs' records) and a /run/lock (the
+    host lock) of the test's own, kept between runs: make test runs the libvirt tests at the same time, and they
+    build bridges too - a watchdog record of one lab must never be waited for or settled by the other."""
+    os.makedirs(WATCHDOG_DIR, 0o700, exist_ok=True)
+    host.private_dirs = [tempfile.mkdtemp(prefix='kvmnt-run-'), tempfile.mkdtemp(prefix='kvmnt-lock-')]
+    host.enter = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                  'mount --bind "$1" %s && mount --bind "$2" /run/lock && shift 2 && exec "$@"' % WATCHDOG_DIR,
+                  'private-run'] + host.private_dirs
+
+
 def build_lab():
     host, switch = lab.Netns('host'), lab.Netns('switch')
+    private_run(host)
     lab.sh('ip', 'link', 'add', 'enp1s0', 'netns', host.name, 'type', 'veth', 'peer', 'name', 'uplink',
            'netns', switch.name)
     host.run('ip', 'link', 'set', 'enp1s0', 'up')
@@ -42,6 +58,8 @@ def lab_hosts():
     finally:
         host.close()
         switch.close()
+        for directory in host.private_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def link(ns, name):
@@ -56,7 +74,7 @@ def pings(ns, target):
 
 def bridge_module(ns, check=False, **args):
     args.setdefault('backend', 'iproute2')
-    return lab.run_module('kvm_host_bridge', args, netns=ns.name, check=check)
+    return lab.run_module('kvm_host_bridge', args, netns=ns.name, check=check, prefix=ns.enter)
 
 
 def test_bridge_takes_over_address_mac_and_route(lab_hosts):
@@ -117,16 +135,16 @@ def test_gateway_lost_after_apply_rolls_back(lab_hosts):
     assert pings(host, GATEWAY)
 
 
-def kill_after_apply(host, switch, rollback_timeout=25):
+def kill_after_apply(host, switch, rollback_timeout=12):
     """Run the module, and kill it once the bridge is there and before it confirmed (its verification waits
     for a gateway that is gone): as when the connection is cut. -> when its watchdog fires."""
     switch.run('ip', 'addr', 'del', GATEWAY + '/24', 'dev', 'uplink')  # verification will hang
     started = time.monotonic()
-    proc = subprocess.Popen(['ip', 'netns', 'exec', host.name, 'ansible', 'localhost', '-m',
-                             'kvmnet.netboot.kvm_host_bridge', '-a',
-                             '{"backend": "iproute2", "verify_timeout": %d, "rollback_timeout": %d}'
-                             % (rollback_timeout - 5, rollback_timeout)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = host.enter + ['ip', 'netns', 'exec', host.name, 'ansible', 'localhost', '-m',
+                            'kvmnet.netboot.kvm_host_bridge', '-a',
+                            '{"backend": "iproute2", "verify_timeout": %d, "rollback_timeout": %d}'
+                            % (rollback_timeout - 5, rollback_timeout)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while link(host, 'br-enp1s0') is None and time.monotonic() < deadline:
@@ -209,8 +227,8 @@ def run_role(ns, **extra):
     play.write('- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: kvmnet.netboot.maas_bridge\n')
     play.close()
     try:
-        cmd = ['ip', 'netns', 'exec', ns.name, 'ansible-playbook', '-i', 'localhost,', '-c', 'local', play.name,
-               '-e', 'maas_bridge_backend=iproute2']
+        cmd = ns.enter + ['ip', 'netns', 'exec', ns.name, 'ansible-playbook', '-i', 'localhost,', '-c', 'local',
+                          play.name, '-e', 'maas_bridge_backend=iproute2']
         for key, value in extra.items():
             cmd += ['-e', '%s=%s' % (key, value)]
         return lab.sh(*cmd, check=False)

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# make test's suites in two lanes at once, each lane's suites in turn:
-#   static - sanity, lint, release-check, units, fuzz: no libvirtd, no namespace, no VM; they run on a copy of
-#            the collection of their own (make's COLLECTIONS), so the live lane's copy is never rebuilt under them;
-#   live   - integration, molecule: the machine's libvirtd, network namespaces, TCG VMs.
-# The live suites spend most of their time waiting (DHCP, router advertisements, a VM's firmware), the static ones
-# on a CPU: side by side they take about as long as the live lane alone.
+# make test's suites in two lanes at once, each lane's suites in turn (the Makefile names them):
+#   first  - sanity, lint, release-check, units, fuzz (no libvirtd, no namespace), then the integration tests that
+#            need only network namespaces of their own; on a copy of the collection of their own (make's
+#            COLLECTIONS), so the other lane's copy is never rebuilt under them;
+#   second - the integration tests on the machine's libvirtd (the demo, VMs, host B), then molecule.
+# The integration tests spend most of their time waiting (DHCP, router advertisements, a VM's firmware, a
+# watchdog's timeout), the static suites on a CPU: side by side the two lanes take about as long as the longer.
 # Each suite's output goes to <build>/logs/<suite>.log and is printed whole when the suite ends (one suite at a
 # time, never interleaved); a lane stops at its first failed suite, the other lane finishes. At the end: each
 # suite's time (also in <build>/suite-times.txt) and the wall-clock time.
-# Usage: run-lanes.sh <build dir> "<static suites>" "<live suites>" "<make arguments for the static lane>"
+# Usage: run-lanes.sh <build dir> "<first lane's suites>" "<second lane's suites>" "<make arguments, first lane>"
 set -uo pipefail
-build=$1 static=$2 live=$3 static_args=$4
+build=$1 first=$2 second=$3 first_args=$4
 make=${MAKE:-make}
 logs=$build/logs
 times=$build/suite-times.txt
@@ -43,19 +44,19 @@ lane() {  # make arguments, then the suites
 
 started=$(date +%s)
 # shellcheck disable=SC2086
-lane "$static_args" $static &
-static_pid=$!
+lane "$first_args" $first &
+first_pid=$!
 # shellcheck disable=SC2086
-lane "" $live
-live_rc=$?
-wait "$static_pid"
-static_rc=$?
+lane "" $second
+second_rc=$?
+wait "$first_pid"
+first_rc=$?
 echo "suite times (s), the two lanes side by side:"
 awk '{ printf "  %-14s %5d\n", $1, $2 }' "$times"
 printf '  %-14s %5d\n' "wall clock" $(( $(date +%s) - started ))
-if [ "$static_rc" = 0 ] && [ "$live_rc" = 0 ]; then
+if [ "$first_rc" = 0 ] && [ "$second_rc" = 0 ]; then
   echo "make test: all suites passed"
   exit 0
 fi
-echo "make test: a suite failed (static lane exit $static_rc, live lane exit $live_rc)"
+echo "make test: a suite failed (first lane exit $first_rc, second lane exit $second_rc)"
 exit 1

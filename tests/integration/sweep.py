@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright: kvmnet.netboot contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a crashed integration run left behind, removed: host B's libvirtd, every lab domain, network and namespace
+(all named with lab.LAB_PREFIX). The session fixture sweeps before and after a run; `make test`, which runs two
+sessions at once, sweeps before and after both instead (`python sweep.py`, from this directory)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import lab
+import migration_lab
+
+
+def sweep(conn):
+    migration_lab.HostB().down()
+    lab.remove_stale_libvirt(conn)
+    lab.remove_stale_netns()
+
+
+if __name__ == '__main__':
+    CONN = lab.libvirt_conn()
+    sweep(CONN)
+    CONN.close()
