@@ -52,8 +52,8 @@ second_rc=$?
 wait "$first_pid"
 first_rc=$?
 echo "suite times (s), the two lanes side by side:"
-awk '{ printf "  %-14s %5d\n", $1, $2 }' "$times"
-printf '  %-14s %5d\n' "wall clock" $(( $(date +%s) - started ))
+awk '{ printf "  %-24s %5d\n", $1, $2 }' "$times"
+printf '  %-24s %5d\n' "wall clock" $(( $(date +%s) - started ))
 if [ "$first_rc" = 0 ] && [ "$second_rc" = 0 ]; then
   echo "make test: all suites passed"
   exit 0
