@@ -14,7 +14,13 @@ PATH="$venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$collections "$venv/bin/antsibul
 mkdir -p "$out/rst/guides"
 cp "$repo"/docs/*.md "$out/rst/guides/"
 cp "$here/ansible_refs.rst" "$out/rst/"
-printf 'Guides\n======\n\n.. toctree::\n   :glob:\n\n   *\n' > "$out/rst/guides/contents.rst"
+# The guides in the order docs/index.md gives them (its links, first mention), that page first as the overview,
+# then any guide it does not link, by name: the reading order, not the alphabet.
+{
+  printf 'Guides\n======\n\n.. toctree::\n\n   Overview <index>\n'
+  { grep -o '([a-z0-9_-]*\.md' "$repo/docs/index.md" | tr -d '(' ; (cd "$repo/docs" && ls -- *.md); } \
+    | sed 's/\.md$//' | grep -vx index | awk '!seen[$0]++ { print "   " $0 }'
+} > "$out/rst/guides/contents.rst"
 printf 'kvmnet.netboot\n==============\n\n.. toctree::\n   :maxdepth: 2\n\n   guides/contents\n   collections/index\n' \
   > "$out/rst/index.rst"
 "$venv/bin/sphinx-build" -W --keep-going -q -b html -c "$here" "$out/rst" "$out/html"
