@@ -78,18 +78,19 @@ v=$$(grep -ho "pip='[0-9.]*'" $(1)/lib/python3*/site-packages/ansible_test/_inte
   mkdir -p $$HOME/.ansible/test/cache; \
   cp tools/ci/ansible-test-get-pip.py $$HOME/.ansible/test/cache/get_pip_$$(echo $$v | tr . _).py
 endef
-SANITY = cd $(COLL) && PATH=$(1)/bin:$$PATH $(1)/bin/ansible-test sanity --color no \
-  --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test sanity of the ansible-core installed in the given virtualenv
+define sanity_with
+	@$(call ansible_test_pip,$(1))
+	@echo "sanity: ansible-core $$($(1)/bin/python -c 'import ansible.release as r; print(r.__version__)')"
+	cd $(COLL) && PATH=$(1)/bin:$$PATH $(1)/bin/ansible-test sanity --color no \
+	  --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endef
 
 sanity: sanity-lowest sanity-highest
 sanity-lowest: collection $(CORE_LOWEST)/.installed
-	@$(call ansible_test_pip,$(CORE_LOWEST))
-	@echo "sanity: ansible-core $$($(CORE_LOWEST)/bin/python -c 'import ansible.release as r; print(r.__version__)')"
-	$(call SANITY,$(CORE_LOWEST))
+	$(call sanity_with,$(CORE_LOWEST))
 sanity-highest: collection $(LINT)/.installed
-	@$(call ansible_test_pip,$(LINT))
-	@echo "sanity: ansible-core $$($(LINT)/bin/python -c 'import ansible.release as r; print(r.__version__)')"
-	$(call SANITY,$(LINT))
+	$(call sanity_with,$(LINT))
 
 # ansible-lint (production profile, no skip list) over the roles, playbooks and molecule scenarios, from its
 # own virtualenv: ansible-lint 26 refuses the ansible-core 2.17 the tests pin.

@@ -46,22 +46,14 @@ class ReconnectingLibvirt(object):
 SWEEP = os.environ.get('KVMNET_LAB_SWEEP', '1') != '0'
 
 
-def _sweep():
-    conn = lab.libvirt_conn()
-    try:
-        sweep(conn)
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope='session')
 def swept():
     """What a crashed run left is removed before the session and after it (unless make test sweeps: SWEEP)."""
     if SWEEP:
-        _sweep()
+        sweep()
     yield
     if SWEEP:
-        _sweep()
+        sweep()
 
 
 @pytest.fixture(scope='session')

@@ -13,13 +13,15 @@ import lab
 import migration_lab
 
 
-def sweep(conn):
-    migration_lab.HostB().down()
-    lab.remove_stale_libvirt(conn)
-    lab.remove_stale_netns()
+def sweep():
+    conn = lab.libvirt_conn()
+    try:
+        migration_lab.HostB().down()
+        lab.remove_stale_libvirt(conn)
+        lab.remove_stale_netns()
+    finally:
+        conn.close()
 
 
 if __name__ == '__main__':
-    CONN = lab.libvirt_conn()
-    sweep(CONN)
-    CONN.close()
+    sweep()

@@ -24,13 +24,14 @@ fi
 systemd=""
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then systemd=1; fi
 bus_started=""
-# A process of that name that runs: pgrep alone also finds the zombies a killed daemon leaves under a parent
-# that does not reap them.
-running() {
+# A process that runs - not a zombie, which a killed daemon leaves under a parent that does not reap it, and which
+# pgrep and /proc/<pid>/comm still show.
+alive() {
+  [ -n "$1" ] && [ -e "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+running() {  # a process of that name that is alive
   local pid
-  for pid in $(pgrep -x "$1"); do
-    grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null || return 0
-  done
+  for pid in $(pgrep -x "$1"); do alive "$pid" && return 0; done
   return 1
 }
 # Asked on the bus, never by files or process names: a machine whose processes were killed (a CI machine after
@@ -46,8 +47,7 @@ polkit_answers() {
 if [ -z "$systemd" ]; then
   if ! bus_answers; then
     pid=$(cat /run/dbus/pid 2>/dev/null || true)
-    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dbus-daemon ] \
-      && ! grep -q "^State:[[:space:]]*Z" "/proc/$pid/status"; then
+    if alive "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dbus-daemon ]; then
       echo "libvirt: dbus-daemon $pid runs but the system bus does not answer; stop it and run this again" >&2
       exit 1
     fi
