@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make demo` as a test: MAAS (the double, acting as the rack over a real sshd with its own key) powers a BIOS and
 a UEFI VM on through the power user, never root, and the rack DHCP sees each one's DHCPDISCOVER - the UEFI one as
-client architecture 7. Then the quickstart's "Drive the lab yourself" commands, verbatim from docs/quickstart.md
+client architecture 7. Then the quickstart's "Against your own hosts" commands on the lab (the placeholders that
+docs/testing.md's table names put in: the artifact built, installed into a HOME of the test's own, kvm_host.yml in
+check mode and for real, a VM composed) and its "Drive the lab yourself" commands, verbatim from docs/quickstart.md
 (`make lab`, a second VM enlisted, a constraint string in check mode with the diff, its removal, the report,
 `make demo-clean`): no failure and no warning, and afterwards nothing of the lab is left - no VM, no namespace,
 no power access, libvirtd.conf as it was."""
@@ -26,17 +28,53 @@ import lab
 LIBVIRTD_CONF = '/etc/libvirt/libvirtd.conf'
 RULES_DIR = '/etc/polkit-1/rules.d'
 QUICKSTART = os.path.join(REPO_ROOT, 'docs', 'quickstart.md')
-SECTION = '## Drive the lab yourself'
+DRIVE = '## Drive the lab yourself'
+OWN_HOSTS = '## Against your own hosts'
+# the one place that says what the "Against your own hosts" commands run against here, instead of your hosts
+TESTING = os.path.join(REPO_ROOT, 'docs', 'testing.md')
+ON_THE_LAB = '### The quickstart on the lab'
 
 
-def quickstart_commands():
-    """The shell blocks of the quickstart's "Drive the lab yourself" section, as they are written."""
-    with open(QUICKSTART) as handle:
-        text = handle.read()
-    section = text.split(SECTION, 1)[1].split('\n## ', 1)[0]
-    blocks = re.findall(r'```sh\n(.*?)```', section, re.S)
-    assert blocks, 'no shell block in %s of %s' % (SECTION, QUICKSTART)
+def section_of(path, heading):
+    """The Markdown under ``heading`` up to the next heading as high (a ``#`` line in a code block is none)."""
+    with open(path) as handle:
+        lines = handle.read().splitlines()
+    assert heading in lines, 'no section "%s" in %s' % (heading, path)
+    level, section, fenced = len(heading.split(' ', 1)[0]), [], False
+    for line in lines[lines.index(heading) + 1:]:
+        fenced = fenced != line.startswith('```')
+        if not fenced and re.match(r'#{1,%d} ' % level, line):
+            break
+        section.append(line)
+    return '\n'.join(section) + '\n'
+
+
+def quickstart_commands(heading):
+    """The shell blocks of one section of the quickstart, as they are written."""
+    blocks = re.findall(r'```sh\n(.*?)```', section_of(QUICKSTART, heading), re.S)
+    assert blocks, 'no shell block in %s of %s' % (heading, QUICKSTART)
     return '\n'.join(blocks)
+
+
+def own_hosts_commands():
+    """The "Against your own hosts" commands with the placeholders of docs/testing.md's table put in: every
+    row must still match the quickstart, so a renamed example fails here rather than running something else."""
+    commands = quickstart_commands(OWN_HOSTS)
+    rows = re.findall(r'^\| `([^`]+)` \| `([^`]+)` \|', section_of(TESTING, ON_THE_LAB), re.M)
+    assert rows, 'no substitution table in %s of %s' % (ON_THE_LAB, TESTING)
+    for placeholder, on_the_lab in rows:
+        assert placeholder in commands, '%s names %s, which the quickstart no longer has' % (TESTING, placeholder)
+        commands = commands.replace(placeholder, on_the_lab)
+    return commands
+
+
+def own_hosts_env(home):
+    """A user's shell: a HOME of its own (the collection installs into its ~/.ansible/collections, never over the
+    copy the tests run from) and no collections path; ansible from the virtualenv, its interpreter pinned."""
+    env = dict(os.environ, HOME=home)
+    env.pop('ANSIBLE_COLLECTIONS_PATH', None)
+    env.pop('ANSIBLE_COLLECTIONS_PATHS', None)
+    return env
 
 
 def our_rules():
@@ -52,7 +90,7 @@ def has_user(name):
 
 
 @pytest.fixture(scope='module')
-def demo_run(libvirt_conn):
+def demo_run(libvirt_conn, tmp_path_factory):
     if has_user('kvmnet-power') or our_rules():
         pytest.fail('this machine has MAAS power access already (user kvmnet-power or polkit rules of kvmnet): the '
                     'demo would take it away at the end')
@@ -60,11 +98,17 @@ def demo_run(libvirt_conn):
         conf_before = handle.read()
     reports = os.path.join(REPO_ROOT, 'kvmnet-reports')
     reports_before = os.path.exists(reports)
-    commands = quickstart_commands()
+    own_hosts, drive = own_hosts_commands(), quickstart_commands(DRIVE)
+    home = str(tmp_path_factory.mktemp('home'))
     try:
         proc = lab.sh(sys.executable, '-m', 'kvmnet_lab.demo', check=False, merge=True, timeout=1200)
-        driven = lab.sh('bash', '-euo', 'pipefail', '-c', 'set -x\n' + commands, check=False, timeout=1500,
-                        cwd=REPO_ROOT) if proc.returncode == 0 else None
+        # your own hosts (the lab, as docs/testing.md says), then the lab driven, which ends with make demo-clean
+        driven = None
+        if proc.returncode == 0:
+            driven = lab.sh('bash', '-euo', 'pipefail', '-c', 'set -x\n' + own_hosts + '\n' + drive, check=False,
+                            timeout=1500, cwd=REPO_ROOT, env=own_hosts_env(home))
+        installed = os.path.isdir(os.path.join(home, '.ansible', 'collections', 'ansible_collections', 'kvmnet',
+                                               'netboot', 'plugins'))
         left = {'domains': [d.name() for d in lab.libvirt_conn().listAllDomains(0)],
                 'netns': lab.sh('ip', 'netns', 'list').stdout.split()}
     finally:
@@ -75,7 +119,7 @@ def demo_run(libvirt_conn):
             shutil.rmtree(reports, ignore_errors=True)
     with open(LIBVIRTD_CONF) as handle:
         conf_after = handle.read()
-    return proc, cleaned, conf_before, conf_after, driven, left
+    return proc, cleaned, conf_before, conf_after, driven, left, installed
 
 
 def test_maas_powers_both_vms_and_their_pxe_requests_reach_the_rack(demo_run):
@@ -90,10 +134,14 @@ def test_maas_powers_both_vms_and_their_pxe_requests_reach_the_rack(demo_run):
 
 
 def test_the_quickstart_drives_the_lab_verbatim(demo_run):
-    driven, left = demo_run[4], demo_run[5]
+    driven, left, installed = demo_run[4:7]
     assert driven is not None, 'the demo failed'
     output = driven.stdout + driven.stderr
     assert driven.returncode == 0, output[-8000:]
+    # your own hosts: the built artifact installed where a user's ansible-galaxy puts it, kvm_host in check mode
+    # and for real, a VM composed - all from that install
+    assert installed, 'make build and ansible-galaxy collection install left no collection in ~/.ansible'
+    assert output.count('kvmnet.netboot.kvm_host') >= 2 and 'vm_name=node01' in output, output[-8000:]
     assert '[WARNING]' not in output, [line for line in output.splitlines() if 'WARNING' in line]
     assert 'powered on' not in output or '//root@' not in output
     assert re.search(r'--- before: node03 \(persistent XML\)', output), 'the check-mode diff printed nothing'
