@@ -130,6 +130,8 @@ def test_maas_powers_both_vms_and_their_pxe_requests_reach_the_rack(demo_run):
         powered == ['qemu+ssh://kvmnet-power@198.18.123.1:2222/system'] * 2, proc.stdout[-3000:]
     discovers = re.findall(r'DHCPDISCOVER ([\d.]+) s after MAAS\'s power-on, (PXEClient:Arch:\d{5})', proc.stdout)
     assert [arch for dummy, arch in discovers] == ['PXEClient:Arch:00000', 'PXEClient:Arch:00007'], proc.stdout[-3000:]
+    # then off again through the same path (the power user's destroy): no TCG firmware left retrying
+    assert proc.stdout.count('powered off by MAAS over the same path') == 2, proc.stdout[-3000:]
     assert '//root@' not in proc.stdout
 
 
