@@ -19,14 +19,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(PY)
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: docs release-check lab demo-clean molecule peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration integration-namespaces integration-libvirt integration-sweep build clean
+.PHONY: docs release-check lab demo-clean molecule molecule-namespaces molecule-libvirt peers bench test demo deps system-packages venv libvirt collection sanity sanity-lowest sanity-highest lint units fuzz integration integration-namespaces integration-libvirt integration-sweep build clean
 
 # The suites in two lanes at once (tools/ci/run-lanes.sh): the static ones and the integration tests that need only
 # namespaces, on a copy of the collection of their own, beside the libvirt integration tests and molecule. Each
 # suite's output is printed whole when it ends; the times at the end (and in .build/suite-times.txt), failed or
 # not. The virtualenvs both lanes use are installed first, so the lanes never install the same one at once.
-FIRST_LANE := sanity lint release-check units fuzz integration-namespaces
-SECOND_LANE := integration-libvirt molecule
+FIRST_LANE := sanity lint release-check units fuzz integration-namespaces molecule-namespaces
+SECOND_LANE := integration-libvirt molecule-libvirt
 test: deps libvirt collection $(LINT)/.installed $(CORE_LOWEST)/.installed
 	@$(MAKE) --no-print-directory integration-sweep
 	@rc=0; KVMNET_LAB_SWEEP=0 tools/ci/run-lanes.sh $(BUILD) "$(FIRST_LANE)" "$(SECOND_LANE)" \
@@ -184,18 +184,29 @@ bench: deps libvirt collection peers
 	$(PY) benchmarks/compose_scale.py
 	$(PY) benchmarks/maas_model_scale.py
 
-# Molecule scenarios (extensions/molecule) against this machine (maas_power_access last: it turns libvirtd's
-# polkit access driver on and off, restarting libvirtd each time). libvirt_host and maas_bridge run
-# inside a network namespace of their own: the bridge netfilter sysctls are per namespace, and the
-# bridge is built over a NIC of that namespace, so the machine's links, routes and sysctls stay as they are.
-MOLECULE_NS := kvmnt-molecule
-molecule: collection libvirt
-	@for s in libvirt_host maas_bridge; do \
-	  { ip netns del $(MOLECULE_NS) 2>/dev/null || true; } && ip netns add $(MOLECULE_NS) && \
-	  ip netns exec $(MOLECULE_NS) ip link set lo up && \
-	  { rc=0; cd $(COLL) && { molecule reset -s $$s >/dev/null 2>&1 || true; }; \
-	    ip netns exec $(MOLECULE_NS) molecule test -s $$s || rc=$$?; \
-	    ip netns del $(MOLECULE_NS); [ $$rc = 0 ] || exit $$rc; }; done
+# Molecule scenarios (extensions/molecule) against this machine, in two groups that make test runs in its two
+# lanes. molecule-namespaces: maas_bridge, which needs no libvirtd, in a network namespace of its own (the bridge is
+# built over a NIC of that namespace) and with a private /run/kvmnet-netboot and /run/lock (its watchdog records and
+# host lock never meet those of the other lane's bridges). molecule-libvirt: libvirt_host (in a network namespace of
+# its own too: the bridge netfilter sysctls are per namespace), then the scenarios on the machine's libvirtd,
+# maas_power_access last (it turns libvirtd's polkit access driver on and off, restarting libvirtd each time).
+# Usage: $(call molecule_in_netns,<scenario>,<command prefix>)
+define molecule_in_netns
+	@ns=kvmnt-mol-$(1); { ip netns del $$ns 2>/dev/null || true; } && ip netns add $$ns && \
+	  ip netns exec $$ns ip link set lo up && \
+	  { rc=0; cd $(COLL) && { molecule reset -s $(1) >/dev/null 2>&1 || true; }; \
+	    $(2) ip netns exec $$ns molecule test -s $(1) || rc=$$?; \
+	    ip netns del $$ns; exit $$rc; }
+endef
+PRIVATE_RUN = run=$$(mktemp -d /run/kvmnt-mol-run.XXXXXX) lock=$$(mktemp -d /run/kvmnt-mol-lock.XXXXXX); \
+  trap 'rm -rf "$$run" "$$lock"' EXIT; mkdir -p -m 0700 /run/kvmnet-netboot; \
+  unshare --mount --propagation private sh -c 'mount --bind "$$1" /run/kvmnet-netboot && \
+  mount --bind "$$2" /run/lock && shift 2 && exec "$$@"' private-run "$$run" "$$lock"
+molecule: molecule-namespaces molecule-libvirt
+molecule-namespaces: collection
+	$(call molecule_in_netns,maas_bridge,$(PRIVATE_RUN))
+molecule-libvirt: collection libvirt
+	$(call molecule_in_netns,libvirt_host,)
 	cd $(COLL) && for s in libvirt_netboot_networks compose nic_hooks maas_power_access; do \
 	  { molecule reset -s $$s >/dev/null 2>&1 || true; } && molecule test -s $$s || exit 1; done
 
