@@ -135,16 +135,21 @@ def test_gateway_lost_after_apply_rolls_back(lab_hosts):
     assert pings(host, GATEWAY)
 
 
-def kill_after_apply(host, switch, rollback_timeout=12):
+def kill_after_apply(host, switch, scratch, rollback_timeout=12):
     """Run the module, and kill it once the bridge is there and before it confirmed (its verification waits
-    for a gateway that is gone): as when the connection is cut. -> when its watchdog fires."""
+    for a gateway that is gone): as when the connection is cut. -> when its watchdog fires. What the killed run
+    leaves of Ansible (its remote tmp, AnsiballZ's payload directory) stays in ``scratch``, the test's tmp_path,
+    instead of ~/.ansible/tmp and /tmp."""
     switch.run('ip', 'addr', 'del', GATEWAY + '/24', 'dev', 'uplink')  # verification will hang
     started = time.monotonic()
     command = host.enter + ['ip', 'netns', 'exec', host.name, 'ansible', 'localhost', '-m',
                             'kvmnet.netboot.kvm_host_bridge', '-a',
                             '{"backend": "iproute2", "verify_timeout": %d, "rollback_timeout": %d}'
                             % (rollback_timeout - 5, rollback_timeout)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = dict(os.environ, TMPDIR=str(scratch), ANSIBLE_REMOTE_TMP=str(scratch / 'remote'),
+               ANSIBLE_LOCAL_TEMP=str(scratch / 'local'))
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=env)
     try:
         deadline = time.monotonic() + 30
         while link(host, 'br-enp1s0') is None and time.monotonic() < deadline:
@@ -156,10 +161,10 @@ def kill_after_apply(host, switch, rollback_timeout=12):
     return started + rollback_timeout
 
 
-def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
+def test_watchdog_rolls_back_when_the_task_dies(lab_hosts, tmp_path):
     """The module is killed after applying (as when the connection is cut): the watchdog restores."""
     host, switch = lab_hosts
-    kill_after_apply(host, switch)
+    kill_after_apply(host, switch, tmp_path)
     deadline = time.monotonic() + 40
     while link(host, 'br-enp1s0') is not None and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -167,11 +172,11 @@ def test_watchdog_rolls_back_when_the_task_dies(lab_hosts):
     assert [a['local'] for a in link(host, 'enp1s0')['addr_info'] if a['family'] == 'inet'] == ['198.51.100.10']
 
 
-def test_a_rerun_settles_the_watchdog_of_a_killed_run_when_its_change_holds(lab_hosts):
+def test_a_rerun_settles_the_watchdog_of_a_killed_run_when_its_change_holds(lab_hosts, tmp_path):
     """M1: before, a re-run found the bridge built, reported success - and the old watchdog then deleted the
     bridge (and with it every VM's port). Now the re-run settles it: the host shows the plan, the gateway answers."""
     host, switch = lab_hosts
-    fires_at = kill_after_apply(host, switch)
+    fires_at = kill_after_apply(host, switch, tmp_path)
     switch.run('ip', 'addr', 'add', GATEWAY + '/24', 'dev', 'uplink')
     rc, result, out = bridge_module(host, rollback_timeout=25)
     assert rc == 0 and result['changed'] is True, out
@@ -182,11 +187,11 @@ def test_a_rerun_settles_the_watchdog_of_a_killed_run_when_its_change_holds(lab_
     assert rc == 0 and again['changed'] is False and 'settled_rollbacks' not in again, out
 
 
-def test_a_rerun_waits_for_the_watchdog_of_a_killed_run_when_its_change_did_not_hold(lab_hosts):
+def test_a_rerun_waits_for_the_watchdog_of_a_killed_run_when_its_change_did_not_hold(lab_hosts, tmp_path):
     """M1: the gateway is still gone - the change of the killed run did not hold; the re-run lets the watchdog
     restore the host first, then plans from there (and rolls its own attempt back)."""
     host, switch = lab_hosts
-    fires_at = kill_after_apply(host, switch, rollback_timeout=12)
+    fires_at = kill_after_apply(host, switch, tmp_path, rollback_timeout=12)
     rc, result, out = bridge_module(host, rollback_timeout=12, verify_timeout=4)
     assert time.monotonic() >= fires_at
     assert rc != 0 and 'rolled back' in result['msg'], out
