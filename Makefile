@@ -68,12 +68,17 @@ libvirt:
 # ansible-test and the collection loader want the tree at ansible_collections/<ns>/<name>. The copy
 # holds the files git tracks plus new ones it does not ignore, and gets its own git index, because
 # ansible-test lists a collection's files with git (the outer checkout ignores .build/).
+# The copy is made aside and put in place only when it differs from the one there (what tools write into a copy -
+# ansible-test's tests/output, caches - does not count): a `make demo` or `make lab` run by a test leaves the copy the
+# tests run from as it is.
 collection:
-	@rm -rf $(COLL) && mkdir -p $(COLL)
+	@rm -rf $(COLL).new && mkdir -p $(COLL).new
 	@git -C $(ROOT) ls-files -z --cached --others --exclude-standard \
 	  | (cd $(ROOT) && xargs -0 sh -c 'for f; do if [ -e "$$f" ]; then printf "%s\0" "$$f"; fi; done' _) \
-	  | tar -C $(ROOT) --null -T - -cf - | tar -C $(COLL) -xf -
-	@git -C $(COLL) init -q && git -C $(COLL) add -A
+	  | tar -C $(ROOT) --null -T - -cf - | tar -C $(COLL).new -xf -
+	@if [ -d $(COLL)/.git ] && diff -rq -x .git -x output -x __pycache__ -x .pytest_cache -x .hypothesis \
+	    $(COLL).new $(COLL) >/dev/null 2>&1; then rm -rf $(COLL).new; \
+	  else rm -rf $(COLL) && mv $(COLL).new $(COLL) && git -C $(COLL) init -q && git -C $(COLL) add -A; fi
 
 # The supported ansible-core range is meta/runtime.yml's requires_ansible, stated there only. `make sanity` runs
 # ansible-test of the lowest release in it that installs here (requirements-core-lowest.txt, in .build/core-lowest)
