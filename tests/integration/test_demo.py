@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make demo` as a test (the quickstart's first block): MAAS (the double, acting as the rack over a real sshd with its own key) powers a BIOS and
-a UEFI VM on through the power user, never root, and the rack DHCP sees each one's DHCPDISCOVER - the UEFI one as
-client architecture 7. Then the quickstart's "Against your own hosts" commands on the lab (the placeholders that
+"""`make demo` as a test (the quickstart's first block): MAAS (the double, acting as the rack over a real sshd with
+its own key) powers a BIOS and a UEFI VM on through the power user, never root, and the rack DHCP sees each one's
+DHCPDISCOVER - the UEFI one as client architecture 7. Then the quickstart's "Against your own hosts" commands on the lab (the placeholders that
 docs/testing.md's table names put in: the artifact built, installed into a HOME of the test's own, kvm_host.yml in
 check mode and for real, a VM composed) and its "Drive the lab yourself" commands, verbatim from docs/quickstart.md
 (`make lab`, a second VM enlisted, a constraint string in check mode with the diff, its removal, the report,
@@ -49,19 +49,22 @@ def section_of(path, heading):
     return '\n'.join(section) + '\n'
 
 
-def quickstart_commands(heading):
-    """The shell blocks of one section of the quickstart, as they are written."""
-    blocks = re.findall(r'```sh\n(.*?)```', section_of(QUICKSTART, heading), re.S)
-    assert blocks, 'no shell block in %s of %s' % (heading, QUICKSTART)
+def shell_blocks(markdown, where):
+    """The ```sh blocks of ``markdown``, as they are written, one after the other."""
+    blocks = re.findall(r'```sh\n(.*?)```', markdown, re.S)
+    assert blocks, 'no shell block in %s of %s' % (where, QUICKSTART)
     return '\n'.join(blocks)
+
+
+def quickstart_commands(heading):
+    """The shell blocks of one section of the quickstart."""
+    return shell_blocks(section_of(QUICKSTART, heading), heading)
 
 
 def first_commands():
-    """The quickstart's first shell block (`make demo`, `make test`), above its first section, as written."""
+    """The quickstart's first shell block (`make demo`, `make test`), above its first section."""
     with open(QUICKSTART) as handle:
-        blocks = re.findall(r'```sh\n(.*?)```', handle.read().split('\n## ', 1)[0], re.S)
-    assert blocks, 'no shell block at the top of %s' % QUICKSTART
-    return '\n'.join(blocks)
+        return shell_blocks(handle.read().split('\n## ', 1)[0], 'the top')
 
 
 def on_the_lab(*commands):
