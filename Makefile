@@ -166,12 +166,15 @@ INTEGRATION_PYTEST = cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p 
 integration: collection libvirt
 	$(INTEGRATION_PYTEST) tests/integration $(PYTEST_ARGS)
 
-# make test runs the integration tests as two sessions at once, one in each lane: the tests that need nothing but
-# network namespaces of their own (and a private /run for the bridge module's watchdogs and lock), and the rest
-# (libvirtd, the demo, VMs). Neither session sweeps (a sweep would take the other's namespaces away): make test
-# sweeps before and after both (tests/integration/sweep.py).
+# make test runs the integration tests as two sessions at once, one in each lane: the tests that need no libvirtd
+# of this machine's - network namespaces of their own (and a private /run for the bridge module's watchdogs and
+# lock), libvirt's test driver, the built artifact, or a libvirtd of their own (the power-access test's host, with
+# a power user of the test's own name) - and the rest (this machine's libvirtd, which the demo restarts, its
+# `default` network, its NIC hooks; the demo, VMs, host B of the migration tests). Neither session sweeps (a sweep
+# would take the other's namespaces away): make test sweeps before and after both (tests/integration/sweep.py).
 NAMESPACE_TESTS := $(addprefix tests/integration/,test_kvm_host_bridge.py test_bridge_reboot.py \
-  test_bridge_persistence.py test_maas_model_info.py)
+  test_bridge_persistence.py test_maas_model_info.py test_maas_power_access.py test_kvm_attachment_select.py \
+  test_collection_build.py test_execution_environment.py test_playbook_inventory.py)
 integration-namespaces: collection
 	$(INTEGRATION_PYTEST) $(NAMESPACE_TESTS) $(PYTEST_ARGS)
 integration-libvirt: collection libvirt

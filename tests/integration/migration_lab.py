@@ -9,9 +9,11 @@ libvirt refuses to migrate to the same host, by host name and host UUID: host B 
 networks or pools), /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
 directories under ``ROOT`` bind-mounted in its mount namespace; its control socket is reached from here
 at ``ROOT/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``ROOT/sock``, so host
-B needs no address at all. ``ROOT`` is /run/kvmnet-lab/migb, root's alone (kvmnet_lab.lab_state): a crashed
-run's host B is found there and taken down. Its network namespace holds only what the test puts there (bridges, and the
-routes the NIC hooks add). Directories of the test can be shadowed in B by copies (``shadow``), so the
+B needs no address at all. ``ROOT`` is /run/kvmnet-lab/<name> (``migb`` for the migration tests), root's
+alone (kvmnet_lab.lab_state): a crashed run's host B is found there and taken down. A host of another name
+(``NAMES``) runs beside it with directories and a namespace of its own: the power-access test's, in the other lane
+of `make test`. Its network namespace holds only what the test puts there (bridges, and the routes the NIC hooks
+add). Directories of the test can be shadowed in B by copies (``shadow``), so the
 same paths hold B's own hook settings, scripts and records.
 """
 
@@ -20,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import shutil
 import signal
 import time
@@ -28,59 +31,82 @@ from kvmnet_lab import lab_state
 
 import lab
 
-NETNS = lab.LAB_PREFIX + 'migb'
-ROOT = os.path.join(lab_state.LAB_RUN, 'migb')
+# the hosts the tests bring up, by name: the migration tests' host B and the power-access test's host
+NAMES = ('migb', 'pwrb')
 HOST_UUID = '6b1f0e2c-1111-4222-8333-944455556666'
-URI = 'qemu+unix:///system?socket=%s/run/libvirt-sock' % ROOT
-MIGRATION_URI = 'unix://%s/sock/migrate.sock' % ROOT
 BIND_MOUNTS = (('run', '/run/libvirt'), ('lib', '/var/lib/libvirt'), ('etc', '/etc/libvirt'),
                ('log', '/var/log/libvirt'), ('cache', '/var/cache/libvirt'))
-# Host B's copy of /etc/libvirt has no domains, networks or pools of this machine.
+# Host B's copy of /etc/libvirt has no domains, networks or pools of this machine (and, when asked, no hooks: this
+# machine's may be another test's, installed for a while), and no access drivers.
 NOT_COPIED = ('qemu', 'storage')
 
 
-def _copy_config():
-    shutil.copytree('/etc/libvirt', os.path.join(ROOT, 'etc'), symlinks=True,
-                    ignore=lambda d, names: [n for n in names if d == '/etc/libvirt' and n in NOT_COPIED])
-    os.makedirs(os.path.join(ROOT, 'etc', 'qemu', 'networks'))
-    with open(os.path.join(ROOT, 'etc', 'libvirtd.conf'), 'a') as handle:
-        handle.write('\nhost_uuid = "%s"\n' % HOST_UUID)
+def root_of(name):
+    return os.path.join(lab_state.LAB_RUN, name)
+
+
+def uri_of(name):
+    return 'qemu+unix:///system?socket=%s/run/libvirt-sock' % root_of(name)
+
+
+# the migration tests' host B
+NETNS = lab.LAB_PREFIX + 'migb'
+ROOT = root_of('migb')
+URI = uri_of('migb')
+MIGRATION_URI = 'unix://%s/sock/migrate.sock' % ROOT
 
 
 class HostB(object):
-    """Host B; ``shadow`` maps paths of this machine to directories B sees in their place."""
+    """Host B; ``shadow`` maps paths of this machine to directories B sees in their place; ``hooks``: whether its
+    /etc/libvirt copy keeps this machine's hooks."""
 
-    def __init__(self, shadow=None):
+    def __init__(self, shadow=None, name='migb', hooks=True):
+        assert name in NAMES, name
         self.shadow = dict(shadow or {})
+        self.name, self.hooks = name, hooks
+        self.netns, self.root, self.uri = lab.LAB_PREFIX + name, root_of(name), uri_of(name)
+
+    def _copy_config(self):
+        skip = NOT_COPIED + (() if self.hooks else ('hooks',))
+        shutil.copytree('/etc/libvirt', os.path.join(self.root, 'etc'), symlinks=True,
+                        ignore=lambda d, names: [n for n in names if d == '/etc/libvirt' and n in skip])
+        os.makedirs(os.path.join(self.root, 'etc', 'qemu', 'networks'))
+        conf = os.path.join(self.root, 'etc', 'libvirtd.conf')
+        with open(conf) as handle:
+            # nor the access drivers this machine has on for a while (the demo in the other lane of `make test`
+            # turns polkit's on): a new host starts without, as the role maas_power_access expects
+            lines = [line for line in handle if not re.match(r'\s*access_drivers\s*=', line)]
+        with open(conf, 'w') as handle:
+            handle.writelines(lines + ['\nhost_uuid = "%s"\n' % HOST_UUID])
 
     def up(self):
         self.down()
-        lab_state.state_dir('migb')
+        lab_state.state_dir(self.name)
         for sub in ('run', 'lib/qemu', 'log', 'cache', 'sock'):
-            os.makedirs(os.path.join(ROOT, sub))
-        os.chmod(os.path.join(ROOT, 'sock'), 0o777)  # QEMU (libvirt-qemu) listens there
-        shutil.chown(os.path.join(ROOT, 'lib', 'qemu'), 'libvirt-qemu', 'libvirt-qemu')
-        _copy_config()
-        lab.sh('ip', 'netns', 'add', NETNS)
+            os.makedirs(os.path.join(self.root, sub))
+        os.chmod(os.path.join(self.root, 'sock'), 0o777)  # QEMU (libvirt-qemu) listens there
+        shutil.chown(os.path.join(self.root, 'lib', 'qemu'), 'libvirt-qemu', 'libvirt-qemu')
+        self._copy_config()
+        lab.sh('ip', 'netns', 'add', self.netns)
         self.run('ip', 'link', 'set', 'lo', 'up', enter=False)
-        mounts = ['mount --bind %s %s' % (os.path.join(ROOT, src), dst) for src, dst in BIND_MOUNTS]
+        mounts = ['mount --bind %s %s' % (os.path.join(self.root, src), dst) for src, dst in BIND_MOUNTS]
         mounts += ['mount --bind %s %s' % (src, dst) for dst, src in sorted(self.shadow.items())]
-        script = ' && '.join(mounts + ['hostname %s' % NETNS, 'virtlogd -d -p %s/run/virtlogd.pid' % ROOT,
-                                       'libvirtd -d -p %s/run/libvirtd.pid' % ROOT])
-        lab.sh('ip', 'netns', 'exec', NETNS, 'unshare', '--mount', '--uts', '--propagation', 'private',
+        script = ' && '.join(mounts + ['hostname %s' % self.netns, 'virtlogd -d -p %s/run/virtlogd.pid' % self.root,
+                                       'libvirtd -d -p %s/run/libvirtd.pid' % self.root])
+        lab.sh('ip', 'netns', 'exec', self.netns, 'unshare', '--mount', '--uts', '--propagation', 'private',
                'sh', '-c', script)
         self._wait_for_libvirt()
 
     def _wait_for_libvirt(self):
         for dummy in range(60):
-            if lab.sh('virsh', '-c', URI, 'version', check=False).returncode == 0:
+            if lab.sh('virsh', '-c', self.uri, 'version', check=False).returncode == 0:
                 return
             time.sleep(0.5)
-        raise RuntimeError('the libvirtd of host B did not answer at %s' % URI)
+        raise RuntimeError('the libvirtd of host %s did not answer at %s' % (self.name, self.uri))
 
     def pid(self, name):
         try:
-            with open(os.path.join(ROOT, 'run', name + '.pid')) as handle:
+            with open(os.path.join(self.root, 'run', name + '.pid')) as handle:
                 return int(handle.read().strip())
         except (IOError, OSError, ValueError):
             return None
@@ -91,13 +117,13 @@ class HostB(object):
         pid = self.pid('libvirtd') if enter else None
         if pid:
             return lab.sh('nsenter', '-t', str(pid), '-m', '-u', '-n', *cmd, **kwargs)
-        return lab.in_netns(NETNS, *cmd, **kwargs)
+        return lab.in_netns(self.netns, *cmd, **kwargs)
 
     def down(self):
         """Destroy B's domains, stop its daemons, remove its namespace and directories."""
         if self._alive(self.pid('libvirtd')):
-            for name in lab.sh('virsh', '-c', URI, 'list', '--name', check=False).stdout.split():
-                lab.sh('virsh', '-c', URI, 'destroy', name, check=False)
+            for name in lab.sh('virsh', '-c', self.uri, 'list', '--name', check=False).stdout.split():
+                lab.sh('virsh', '-c', self.uri, 'destroy', name, check=False)
         for name in ('libvirtd', 'virtlogd'):
             pid = self.pid(name)
             if pid:
@@ -109,8 +135,8 @@ class HostB(object):
             if not any(self._alive(self.pid(n)) for n in ('libvirtd', 'virtlogd')):
                 break
             time.sleep(0.1)
-        lab.sh('ip', 'netns', 'del', NETNS, check=False)
-        shutil.rmtree(ROOT, ignore_errors=True)
+        lab.sh('ip', 'netns', 'del', self.netns, check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     @staticmethod
     def _alive(pid):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kvmnet.netboot contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a crashed integration run left behind, removed: host B's libvirtd, every lab domain, network and namespace
+"""What a crashed integration run left behind, removed: the libvirtds of host B and the power test's host, every lab domain, network and namespace
 (all named with lab.LAB_PREFIX). The session fixture sweeps before and after a run; `make test`, which runs two
 sessions at once, sweeps before and after both instead (`python sweep.py`, from this directory)."""
 
@@ -16,7 +16,8 @@ import migration_lab
 def sweep():
     conn = lab.libvirt_conn()
     try:
-        migration_lab.HostB().down()
+        for name in migration_lab.NAMES:
+            migration_lab.HostB(name=name).down()
         lab.remove_stale_libvirt(conn)
         lab.remove_stale_netns()
     finally:

@@ -35,7 +35,10 @@ import migration_lab
 P = lab.LAB_PREFIX
 RACK_NS = P + 'pwrack'
 HOST_IP, RACK_IP = '198.51.100.2', '198.51.100.1'
-USER = 'kvmnet-power'
+# A power user and a host of the test's own: `make test` runs this test beside the demo, which gives this machine
+# the role's default user, kvmnet-power, for a while (both users go into this machine's /etc/passwd).
+USER, HOME = P + 'power', '/var/lib/' + P + 'power'
+HOST_NAME = 'pwrb'
 GRANTED, OTHER = P + 'pw-granted', P + 'pw-other'
 PLAYBOOK = os.path.join(os.path.dirname(__file__), 'playbooks', 'maas_power_access.yml')
 ADDRESS = 'qemu+ssh://%s@%s/system' % (USER, HOST_IP)
@@ -80,7 +83,8 @@ class PowerLab(object):
         os.makedirs(bus_dir, 0o755)
         killed_bus_leftovers(bus_dir)
         self.rules_dir = rules_dir
-        self.host = migration_lab.HostB({'/etc/polkit-1/rules.d': rules_dir, '/run/dbus': bus_dir})
+        self.host = migration_lab.HostB({'/etc/polkit-1/rules.d': rules_dir, '/run/dbus': bus_dir},
+                                        name=HOST_NAME, hooks=False)
         self.rack = Rack(os.path.join(top, 'rack'), RACK_NS)
         self.sshd = None
         self.uuids = {}
@@ -90,10 +94,10 @@ class PowerLab(object):
         self.host.up()
         lab.sh('ip', 'netns', 'add', RACK_NS)
         lab.in_netns(RACK_NS, 'ip', 'link', 'set', 'lo', 'up')
-        lab.sh('ip', 'link', 'add', P + 'pwh', 'netns', migration_lab.NETNS, 'type', 'veth', 'peer', 'name', P + 'pwr',
+        lab.sh('ip', 'link', 'add', P + 'pwh', 'netns', self.host.netns, 'type', 'veth', 'peer', 'name', P + 'pwr',
                'netns', RACK_NS)
-        lab.in_netns(migration_lab.NETNS, 'ip', 'addr', 'add', HOST_IP + '/24', 'dev', P + 'pwh')
-        lab.in_netns(migration_lab.NETNS, 'ip', 'link', 'set', P + 'pwh', 'up')
+        lab.in_netns(self.host.netns, 'ip', 'addr', 'add', HOST_IP + '/24', 'dev', P + 'pwh')
+        lab.in_netns(self.host.netns, 'ip', 'link', 'set', P + 'pwh', 'up')
         lab.in_netns(RACK_NS, 'ip', 'addr', 'add', RACK_IP + '/24', 'dev', P + 'pwr')
         lab.in_netns(RACK_NS, 'ip', 'link', 'set', P + 'pwr', 'up')
         for network, bridge in ((NETWORK, P + 'pwbr'), (OTHER_NETWORK, P + 'pwbr2')):
@@ -106,7 +110,7 @@ class PowerLab(object):
         self.start_sshd()
 
     def virsh_root(self, *args, **kwargs):
-        return lab.sh('virsh', '-c', migration_lab.URI, *args, **kwargs)
+        return lab.sh('virsh', '-c', self.host.uri, *args, **kwargs)
 
     def start_sshd(self):
         """A real sshd in host B's namespaces (its network, and its /run/libvirt for the forced command)."""
@@ -127,7 +131,8 @@ class PowerLab(object):
     def role(self, **variables):
         """Run the role in host B; -> ansible's output."""
         variables = dict({'maas_power_access_keys': [self.rack_key], 'maas_power_access_install_packages': False,
-                          'maas_power_access_libvirt_pidfile': os.path.join(migration_lab.ROOT, 'run', 'libvirtd.pid')},
+                          'maas_power_access_libvirt_pidfile': os.path.join(self.host.root, 'run', 'libvirtd.pid'),
+                          'maas_power_access_user': USER, 'maas_power_access_home': HOME},
                          **variables)
         path = os.path.join(self.top, 'vars.json')
         with open(path, 'w') as handle:
@@ -151,12 +156,11 @@ class PowerLab(object):
         if self.host.pid('libvirtd'):
             self.role(maas_power_access_state='absent')
 
-    @staticmethod
-    def _stop_bus():
+    def _stop_bus(self):
         """Host B's system bus and polkitd (the role started them): every process left in its network namespace
         but its libvirtd and virtlogd, which host B stops itself."""
-        keep = set(filter(None, (migration_lab.HostB().pid(n) for n in ('libvirtd', 'virtlogd'))))
-        pids = lab.sh('ip', 'netns', 'pids', migration_lab.NETNS, check=False).stdout.split()
+        keep = set(filter(None, (self.host.pid(n) for n in ('libvirtd', 'virtlogd'))))
+        pids = lab.sh('ip', 'netns', 'pids', self.host.netns, check=False).stdout.split()
         for pid in (int(p) for p in pids if int(p) not in keep):
             try:
                 os.kill(pid, signal.SIGTERM)
@@ -170,7 +174,8 @@ class PowerLab(object):
 
 
 @pytest.fixture(scope='module')
-def power_lab(libvirt_conn):  # pylint: disable=unused-argument
+def power_lab(swept):  # pylint: disable=unused-argument
+    # (not this machine's libvirtd: the test may run while the demo restarts it)
     problem = host_b_ready()
     if problem and os.environ.get('CI'):
         pytest.fail(problem)

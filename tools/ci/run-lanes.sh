@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make test's suites in two lanes at once, each lane's suites in turn (the Makefile names them):
 #   first  - sanity, lint, release-check, units, fuzz (no libvirtd, no namespace), then the integration tests that
-#            need only network namespaces of their own; on a copy of the collection of their own (make's
-#            COLLECTIONS), so the other lane's copy is never rebuilt under them;
+#            need no libvirtd of this machine's (namespaces, or a libvirtd of their own); on a copy of the
+#            collection of their own (make's COLLECTIONS), so the other lane's copy is never rebuilt under them;
 #   second - the integration tests on the machine's libvirtd (the demo, VMs, host B), then molecule.
 # The integration tests spend most of their time waiting (DHCP, router advertisements, a VM's firmware, a
 # watchdog's timeout), the static suites on a CPU: side by side the two lanes take about as long as the longer.
