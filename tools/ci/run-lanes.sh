@@ -8,7 +8,8 @@
 # watchdog's timeout), the static suites on a CPU: side by side the two lanes take about as long as the longer.
 # Each suite's output goes to <build>/logs/<suite>.log and is printed whole when the suite ends (one suite at a
 # time, never interleaved); a lane stops at its first failed suite, the other lane finishes. At the end: each
-# suite's time (also in <build>/suite-times.txt) and the wall-clock time.
+# suite's time and the CPU time its processes took (user and system, of the processes it waited for: not what
+# libvirtd runs for it, such as its VMs), also in <build>/suite-times.txt, and the wall-clock time.
 # Usage: run-lanes.sh <build dir> "<first lane's suites>" "<second lane's suites>" "<make arguments, first lane>"
 set -uo pipefail
 build=$1 first=$2 second=$3 first_args=$4
@@ -17,16 +18,21 @@ logs=$build/logs
 times=$build/suite-times.txt
 rm -rf "$logs" && mkdir -p "$logs" && : > "$times"
 
-report() {  # suite, exit code, seconds: printed under a lock, so the lanes' reports never mix
+report() {  # suite, exit code, seconds, CPU seconds: printed under a lock, so the lanes' reports never mix
   local verdict=passed
   [ "$2" = 0 ] || verdict="FAILED (exit $2)"
   {
     flock 9
-    echo "$1 $3" >> "$times"
-    echo "===== $1: $verdict in $3 s (output follows; also in $logs/$1.log) ====="
+    echo "$1 $3 $4" >> "$times"
+    echo "===== $1: $verdict in $3 s, $4 CPU s (output follows; also in $logs/$1.log) ====="
     cat "$logs/$1.log"
     echo "===== end of $1 ====="
   } 9>"$logs/.lock"
+}
+
+cpu_seconds() {  # bash's `times` output (its second line: the children's user and system time, as 1m2.345s) -> s
+  sed -n 2p "$1" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] }
+                          printf "%d", t + 0.5 }'
 }
 
 lane() {  # make arguments, then the suites
@@ -34,10 +40,12 @@ lane() {  # make arguments, then the suites
   shift
   for suite in "$@"; do
     started=$(date +%s)
+    # in a subshell of its own, whose `times` are then the suite's: its children's user and system time
     # shellcheck disable=SC2086  # the arguments are words
-    "$make" --no-print-directory $args "$suite" > "$logs/$suite.log" 2>&1
+    ( "$make" --no-print-directory $args "$suite" > "$logs/$suite.log" 2>&1; rc=$?; times > "$logs/.$suite.cpu"
+      exit "$rc" )
     rc=$?
-    report "$suite" "$rc" $(( $(date +%s) - started ))
+    report "$suite" "$rc" $(( $(date +%s) - started )) "$(cpu_seconds "$logs/.$suite.cpu")"
     [ "$rc" = 0 ] || return "$rc"
   done
 }
@@ -51,8 +59,10 @@ lane "" $second
 second_rc=$?
 wait "$first_pid"
 first_rc=$?
-echo "suite times (s), the two lanes side by side:"
-awk '{ printf "  %-24s %5d\n", $1, $2 }' "$times"
+echo "suite times (s) and their CPU time (s), the two lanes side by side:"
+awk '{ printf "  %-24s %5d %5d\n", $1, $2, $3; cpu += $3 }
+     END { printf "  %-24s %5s %5d (at least %d s on %d cores)\n", "suites in all", "", cpu, cpu / cores, cores }' \
+  cores="$(nproc)" "$times"
 printf '  %-24s %5d\n' "wall clock" $(( $(date +%s) - started ))
 if [ "$first_rc" = 0 ] && [ "$second_rc" = 0 ]; then
   echo "make test: all suites passed"
