@@ -55,18 +55,28 @@ def incoming_reason(operation, age, qemu_args):
 
 def periodic_round(active, recorded, generations, waiting):
     """The listener's periodic check, for what no event reports: -> (running domains to reconcile, domains
-    whose record goes down now with reason ``stop``, the records left waiting for the next round).
+    whose record goes down now with reason ``stop``, what waits for the next round).
 
-    A record of a domain that is not running is left to its stop event for one round (its down runs then get
-    the event's reason, save or migrate-out); if nothing touched it (its generation is the same) by the next
-    round, its NICs go down. ``generations``: {uuid: generation now}; ``waiting``: what the last round left.
+    Either side waits one round for the event or the hook that is due to act, as long as nothing touched the
+    domain's record (its generation is the same by the next round):
+    - a record of a domain that is not running is left to its stop event (its down runs then get the event's
+      reason, save or migrate-out); then its NICs go down;
+    - a running domain without a record is left to its start: libvirt lists a domain as running while it is
+      being started, and a start whose hook refuses it (``fail_start``) is torn down again - its NICs must not
+      come up meanwhile. Then it is reconciled (a start no event reported).
+    A running domain with a record is reconciled every round. ``generations``: {uuid: generation now};
+    ``waiting``: what the last round left ({uuid: (``up`` or ``down``, generation)}).
     """
     running, stop, still = [], [], {}
     for uuid in sorted(set(active) | set(recorded)):
-        if uuid in active:
+        side = 'down' if uuid not in active else None if uuid in recorded else 'up'
+        now = (side, generations.get(uuid, 0))
+        if side is None:
             running.append(uuid)
-        elif waiting.get(uuid) == generations.get(uuid, 0):
-            stop.append(uuid)
+        elif waiting.get(uuid) != now:
+            still[uuid] = now
+        elif side == 'up':
+            running.append(uuid)
         else:
-            still[uuid] = generations.get(uuid, 0)
+            stop.append(uuid)
     return running, stop, still

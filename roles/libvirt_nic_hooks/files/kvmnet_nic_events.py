@@ -115,7 +115,7 @@ class Listener(object):
         self.records = records_of(config)
         self.queue = queue.Queue()
         self.stopping = False
-        self.unclaimed = {}  # uuid -> generation: inactive domains with a record, seen by one periodic check
+        self.unclaimed = {}  # uuid -> (side, generation): what one periodic check left for the next (periodic_round)
 
     def on_lifecycle(self, conn, dom, event, detail, opaque):
         word, detail_word = domain_events.event_words(event, detail)

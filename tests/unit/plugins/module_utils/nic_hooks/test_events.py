@@ -57,8 +57,26 @@ def test_an_incoming_start_is_told_by_qemu_and_the_marker(operation, age, args, 
 
 def test_a_record_nobody_claimed_goes_down_after_one_round():
     running, stop, waiting = periodic_round(['a'], ['a', 'b'], {'a': 3, 'b': 5}, {})
-    assert (running, stop, waiting) == (['a'], [], {'b': 5})
+    assert (running, stop, waiting) == (['a'], [], {'b': ('down', 5)})
     # the stop event came meanwhile: the generation moved, b waits no more
-    assert periodic_round([], ['b'], {'b': 6}, waiting) == ([], [], {'b': 6})
+    assert periodic_round([], ['b'], {'b': 6}, waiting) == ([], [], {'b': ('down', 6)})
     # nothing touched b for a round: it goes down now
     assert periodic_round([], ['b'], {'b': 5}, waiting) == ([], ['b'], {})
+
+
+def test_a_running_domain_without_a_record_is_left_to_its_start_for_one_round():
+    """Found under load: a round that met a start which its hook then refused (fail_start) brought the NICs up,
+    routes included, of a VM that never ran, until the next round took them down again."""
+    running, stop, waiting = periodic_round(['c'], [], {'c': 2}, {})
+    assert (running, stop, waiting) == ([], [], {'c': ('up', 2)})
+    # the start was refused and torn down: nothing to do, nothing waits
+    assert periodic_round([], [], {}, waiting) == ([], [], {})
+    # the hook brought it up meanwhile (a record now): reconciled as every running domain with one
+    assert periodic_round(['c'], ['c'], {'c': 3}, waiting) == (['c'], [], {})
+    # still running and nothing touched it for a round: a start no event reported, reconciled now
+    assert periodic_round(['c'], [], {'c': 2}, waiting) == (['c'], [], {})
+
+
+def test_a_domain_that_changed_side_waits_afresh():
+    # it waited to come up, and stopped with a record left meanwhile: it now waits to go down
+    assert periodic_round([], ['d'], {'d': 4}, {'d': ('up', 4)}) == ([], [], {'d': ('down', 4)})
