@@ -7,9 +7,9 @@ namespace, a private mount namespace and a UTS namespace of their own.
 libvirt refuses to migrate to the same host, by host name and host UUID: host B has its own host name
 (UTS namespace) and ``host_uuid``. Its /etc/libvirt (a copy of this machine's, without domains,
 networks or pools), /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
-directories under ``ROOT`` bind-mounted in its mount namespace; its control socket is reached from here
-at ``ROOT/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``ROOT/sock``, so host
-B needs no address at all. ``ROOT`` is /run/kvmnet-lab/<name> (``migb`` for the migration tests), root's
+directories under ``root`` bind-mounted in its mount namespace; its control socket is reached from here
+at ``root/run/libvirt-sock``. QEMU's migration stream goes over a unix socket in ``root/sock``, so host
+B needs no address at all. ``root`` is /run/kvmnet-lab/<name> (``migb`` for the migration tests), root's
 alone (kvmnet_lab.lab_state): a crashed run's host B is found there and taken down. A host of another name
 (``NAMES``) runs beside it with directories and a namespace of its own: the power-access test's, in the other lane
 of `make test`. Its network namespace holds only what the test puts there (bridges, and the routes the NIC hooks
@@ -41,21 +41,6 @@ BIND_MOUNTS = (('run', '/run/libvirt'), ('lib', '/var/lib/libvirt'), ('etc', '/e
 NOT_COPIED = ('qemu', 'storage')
 
 
-def root_of(name):
-    return os.path.join(lab_state.LAB_RUN, name)
-
-
-def uri_of(name):
-    return 'qemu+unix:///system?socket=%s/run/libvirt-sock' % root_of(name)
-
-
-# the migration tests' host B
-NETNS = lab.LAB_PREFIX + 'migb'
-ROOT = root_of('migb')
-URI = uri_of('migb')
-MIGRATION_URI = 'unix://%s/sock/migrate.sock' % ROOT
-
-
 class HostB(object):
     """Host B; ``shadow`` maps paths of this machine to directories B sees in their place; ``hooks``: whether its
     /etc/libvirt copy keeps this machine's hooks."""
@@ -64,7 +49,9 @@ class HostB(object):
         assert name in NAMES, name
         self.shadow = dict(shadow or {})
         self.name, self.hooks = name, hooks
-        self.netns, self.root, self.uri = lab.LAB_PREFIX + name, root_of(name), uri_of(name)
+        self.netns, self.root = lab.LAB_PREFIX + name, os.path.join(lab_state.LAB_RUN, name)
+        self.uri = 'qemu+unix:///system?socket=%s/run/libvirt-sock' % self.root
+        self.migration_uri = 'unix://%s/sock/migrate.sock' % self.root
 
     def _copy_config(self):
         skip = NOT_COPIED + (() if self.hooks else ('hooks',))

@@ -502,9 +502,9 @@ def test_live_migration_moves_the_routed_nic_only_once_the_guest_runs_on_the_des
     dom = hooks_lab.domain()
     assert dom.isActive() and len(routes()) == 1  # running on this host since the previous test
     hooks_lab.take_records()
-    dest = libvirt.open(migration_lab.URI)
+    dest = libvirt.open(host_b.uri)
     try:
-        dom.migrate3(dest, {libvirt.VIR_MIGRATE_PARAM_URI: migration_lab.MIGRATION_URI}, libvirt.VIR_MIGRATE_LIVE)
+        dom.migrate3(dest, {libvirt.VIR_MIGRATE_PARAM_URI: host_b.migration_uri}, libvirt.VIR_MIGRATE_LIVE)
         assert dest.lookupByName(VM).isActive() and not dom.isActive()
     finally:
         dest.close()

@@ -69,13 +69,13 @@ def periodic_round(active, recorded, generations, waiting):
     """
     running, stop, still = [], [], {}
     for uuid in sorted(set(active) | set(recorded)):
-        side = 'down' if uuid not in active else None if uuid in recorded else 'up'
-        now = (side, generations.get(uuid, 0))
-        if side is None:
+        if uuid in active and uuid in recorded:
             running.append(uuid)
-        elif waiting.get(uuid) != now:
+            continue
+        now = ('up' if uuid in active else 'down', generations.get(uuid, 0))
+        if waiting.get(uuid) != now:
             still[uuid] = now
-        elif side == 'up':
+        elif now[0] == 'up':
             running.append(uuid)
         else:
             stop.append(uuid)
